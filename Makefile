@@ -1,0 +1,43 @@
+# hv: `make run` boots hv in QEMU, `make test` runs every test.
+# Each part of the tree adds its own rules through a build.mk fragment.
+
+BUILD   := build
+PYTHON  := python3
+export BUILD
+
+.PHONY: all image run test test-unit test-system test-slow bench deps clean
+.DEFAULT_GOAL := all
+
+all: image
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP): tools/install-deps.sh
+	@mkdir -p $(BUILD)
+	tools/install-deps.sh
+	@touch $@
+deps: $(DEPS_STAMP)
+
+include vd/fat/build.mk
+include x86/bm/build.mk
+include x86/bl/build.mk
+include kernel/build.mk
+include tools/build.mk
+include tests/build.mk
+
+image: $(BUILD)/hv.vhd
+
+run: $(DEPS_STAMP)
+	$(MAKE) image
+	tools/run-qemu.sh $(BUILD)/hv.vhd
+
+# T=<substring> runs only the tests whose name contains it.
+test: $(DEPS_STAMP)
+	$(MAKE) image test-build
+	$(PYTHON) tests/run.py $(if $(T),--only $(T))
+
+bench: $(DEPS_STAMP)
+	$(MAKE) image
+	$(PYTHON) bench/boot.py
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,19 @@
+/* CPU features hv cares about. Owner: platform. */
+#ifndef HV_ARCH_CPUFEAT_H
+#define HV_ARCH_CPUFEAT_H
+
+#include <stdbool.h>
+
+struct cpu_features {
+    char vendor[13];
+    char brand[49];
+    bool svm, npt, vmx, ept, unrestricted_guest;
+    bool x2apic, invariant_tsc;
+};
+
+void cpufeat_detect(void);
+const struct cpu_features *cpufeat_get(void);
+/* "svm" / "vmx" when hv can run VMs here, NULL otherwise. */
+const char *cpufeat_virt_backend(void);
+
+#endif

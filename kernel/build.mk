@@ -1,0 +1,1 @@
+# placeholder: the owner of kernel writes its rules here

@@ -1,0 +1,16 @@
+/* The kernel console: output to COM1 and the screen, input from the PS/2
+ * keyboard and COM1. Owner: kernel core. */
+#ifndef HV_DEV_CONSOLE_H
+#define HV_DEV_CONSOLE_H
+
+#include <stddef.h>
+
+struct hv_bootinfo;
+void console_init(const struct hv_bootinfo *bi);   /* serial + framebuffer or VGA text */
+void console_write(const char *s, size_t n);       /* no log; kprintf adds that */
+/* Input: drivers push bytes (keyboard IRQ, serial poll); readers pop. */
+void console_input_push(char c);
+int console_getc(void);          /* blocks (hlt) until a byte; polls COM1 too */
+int console_trygetc(void);       /* -1 when none */
+
+#endif

@@ -1,0 +1,16 @@
+/* Time: the LAPIC timer calibrated against the HPET (or the PIT), a periodic
+ * tick on every CPU and a monotonic clock. Owner: platform. */
+#ifndef HV_DEV_TIMER_H
+#define HV_DEV_TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_HZ 100
+
+void timer_init(void);                /* BSP: calibrate, start the tick */
+void timer_init_ap(void);             /* each AP: start its tick with the BSP's calibration */
+uint64_t timer_now_ns(void);          /* monotonic since boot */
+void timer_sleep_ms(uint64_t ms);     /* busy-waits with hlt between ticks */
+const char *timer_source(void);       /* "hpet" or "pit": what calibrated the LAPIC */
+
+#endif

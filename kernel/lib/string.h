@@ -1,0 +1,16 @@
+/* The freestanding C string functions the kernel uses. Owner: kernel core. */
+#ifndef HV_LIB_STRING_H
+#define HV_LIB_STRING_H
+
+#include <stddef.h>
+
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+size_t strlcpy(char *d, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,1 @@
+# placeholder: the owner of tools writes its rules here

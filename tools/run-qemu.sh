@@ -1,0 +1,18 @@
+#!/bin/sh
+# Boots an hv disk image in QEMU the way `make run` promises: KVM when
+# /dev/kvm works, TCG otherwise; a window when there is a display, the serial
+# console in this terminal otherwise.
+set -eu
+IMG=${1:-build/hv.vhd}
+ACCEL="-accel tcg"
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then ACCEL="-accel kvm -cpu host"; fi
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    DISP="-serial stdio"
+else
+    DISP="-display none -serial mon:stdio"
+    echo "run-qemu: no display; serial console here (Ctrl-A X quits)"
+fi
+echo "run-qemu: $ACCEL"
+# shellcheck disable=SC2086
+exec qemu-system-x86_64 $ACCEL -m ${HV_MEM:-1024} -smp ${HV_CPUS:-2} \
+    -drive file="$IMG",format=vpc,if=ide $DISP ${HV_QEMU_ARGS:-}

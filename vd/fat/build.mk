@@ -1,0 +1,1 @@
+# placeholder: the owner of vd/fat writes its rules here

@@ -1,0 +1,1 @@
+# placeholder: the owner of x86/bm writes its rules here
