@@ -22,5 +22,6 @@ int acpi_init(uint64_t rsdp_phys);
 const struct acpi_info *acpi_get(void);
 _Noreturn void acpi_poweroff(void);      /* \_S5 via PM1 control; falls back to reset */
 _Noreturn void acpi_reset(void);         /* FADT reset register, then 0xCF9, then KBC */
+void acpi_print_tables(void);            /* the tables found, for the shell */
 
 #endif

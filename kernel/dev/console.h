@@ -8,6 +8,12 @@
 struct hv_bootinfo;
 void console_init(const struct hv_bootinfo *bi);   /* serial + framebuffer or VGA text */
 void console_write(const char *s, size_t n);       /* no log; kprintf adds that */
+/* console_write plus the kernel log, in one piece (what kprintf uses). */
+void console_print(const char *s, size_t n);
+/* The text of the header bar on the screen ("hv <version> ..."). */
+void console_set_header(const char *text);
+/* panic(): from now on this CPU writes without waiting for the lock. */
+void console_panic(void);
 /* Input: drivers push bytes (keyboard IRQ, serial poll); readers pop. */
 void console_input_push(char c);
 int console_getc(void);          /* blocks (hlt) until a byte; polls COM1 too */

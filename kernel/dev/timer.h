@@ -12,5 +12,6 @@ void timer_init_ap(void);             /* each AP: start its tick with the BSP's 
 uint64_t timer_now_ns(void);          /* monotonic since boot */
 void timer_sleep_ms(uint64_t ms);     /* busy-waits with hlt between ticks */
 const char *timer_source(void);       /* "hpet" or "pit": what calibrated the LAPIC */
+void timer_delay_us(uint64_t us);     /* busy-waits, interrupts may be off (SMP startup) */
 
 #endif

@@ -17,5 +17,6 @@ void pmm_free_pages(uint64_t pa, size_t n);
 uint64_t pmm_usable_bytes(void);               /* usable RAM per the E820 map */
 uint64_t pmm_free_bytes(void);
 uint64_t pmm_max_phys(void);                   /* end of the highest usable RAM */
+uint64_t pmm_bitmap_bytes(void);               /* the allocator's own bitmap */
 
 #endif

@@ -9,6 +9,8 @@ struct cpu_features {
     char brand[49];
     bool svm, npt, vmx, ept, unrestricted_guest;
     bool x2apic, invariant_tsc;
+    bool svm_disabled;          /* VM_CR.SVMDIS: the BIOS turned SVM off */
+    bool vmx_disabled;          /* IA32_FEATURE_CONTROL locked without VMX */
 };
 
 void cpufeat_detect(void);

@@ -10,7 +10,9 @@
 
 struct percpu;
 /* Give the calling CPU its own GDT and TSS (with IST stacks for #DF/NMI/#MC)
- * and load them; kstack_top becomes RSP0. Allocates from the heap. */
+ * and load them; kstack_top becomes RSP0. Allocates from the heap (APs);
+ * the BSP (index 0, or pc == NULL before per-CPU data exists) uses static
+ * storage, so kmain can call it before the heap.  Leaves FS/GS alone. */
 void gdt_init_cpu(struct percpu *pc);
 
 #endif

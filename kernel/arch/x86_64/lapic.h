@@ -11,5 +11,7 @@ void lapic_send_ipi_all_others(uint8_t vector);
 void ioapic_init(void);
 /* Route ISA IRQ irq (after overrides) to vector on the BSP, unmasked. */
 void ioapic_route_isa(uint8_t irq, uint8_t vector);
+/* The vector trap.h assigns to ISA IRQ irq: VEC_IRQ_BASE + its GSI. */
+uint8_t ioapic_isa_vector(uint8_t irq);
 
 #endif

@@ -29,5 +29,10 @@ static inline struct percpu *this_cpu(void)
 void percpu_init_bsp(void);                 /* BSP: index 0, sets GS base */
 struct percpu *percpu_get(unsigned index);  /* NULL when out of range */
 unsigned cpu_count(void);                   /* CPUs online (BSP included) */
+/* smp.c: the next dense slot for a CPU about to start (NULL when full), and
+ * giving it back when that CPU did not start; percpu_set_gs loads GS base. */
+struct percpu *percpu_alloc(uint32_t apic_id);
+void percpu_free_last(struct percpu *pc);
+void percpu_set_gs(struct percpu *pc);
 
 #endif

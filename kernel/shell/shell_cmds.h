@@ -1,0 +1,24 @@
+/* The recovery shell's commands: each is a small function in a table.
+ * Owner: platform. */
+#ifndef HV_SHELL_CMDS_H
+#define HV_SHELL_CMDS_H
+
+struct shell_cmd {
+    const char *name;
+    const char *help;                       /* one line for `help` */
+    void (*run)(int argc, char **argv);
+};
+
+/* Split line in place at spaces; returns the word count (at most max). */
+int shell_split(char *line, char **argv, int max);
+
+void cmd_mem(int argc, char **argv);
+void cmd_cpus(int argc, char **argv);
+void cmd_log(int argc, char **argv);
+void cmd_uptime(int argc, char **argv);
+void cmd_acpi(int argc, char **argv);
+void cmd_reboot(int argc, char **argv);
+void cmd_poweroff(int argc, char **argv);
+void cmd_fault(int argc, char **argv);
+
+#endif
