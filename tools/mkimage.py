@@ -119,7 +119,9 @@ def chs_exact(min_sectors):
     "qem2", "d2v ", ...); Hyper-V and VirtualBox take the footer's size.  With
     both equal every reader sees the raw size, and the footer can name its
     real creator ("hv  ")."""
-    sectors = min_sectors
+    if min_sectors > 65535 * 16 * 255:
+        return min_sectors      # past the largest geometry every reader
+    sectors = min_sectors       # takes the footer's size
     while True:
         c, h, s = vhd_chs(sectors)
         if c * h * s == sectors:
@@ -186,8 +188,8 @@ def mkfs(img, fat, label, lba, sectors):
            "-D", "0x80"]
     if fat == 16:
         cmd += ["-s", str(BOOT_FAT_SPC), "-r", str(BOOT_ROOT_ENTRIES)]
-    else:
-        cmd += ["-s", "1"]
+    elif sectors < 2 * DATA_MIN_SECTORS:
+        cmd += ["-s", "1"]      # enough clusters for FAT32 on a small disk
     run(cmd + [img, str(sectors // 2)])
 
 
@@ -323,14 +325,16 @@ def build(args, tmp):
 
     data_lba = BOOT_LBA + BOOT_SECTORS          # already on a MiB boundary
     data_lba = (data_lba + MIB - 1) // MIB * MIB
-    want = max(args.size_mib * MIB if args.size_mib else 0,
-               data_lba + DATA_MIN_SECTORS)
+    data_min = DATA_MIN_SECTORS
     if guest:
-        want = max(want, data_lba + DATA_MIN_SECTORS
-                   + (os.path.getsize(guest) + SECTOR - 1) // SECTOR + MIB)
-        if args.size_mib and want > args.size_mib * MIB:
-            raise BuildError(f"--size-mib {args.size_mib} has no room for "
-                             f"{guest}")
+        # The guest, plus two FATs of 4 bytes per 512-byte cluster, plus slack.
+        guest_sectors = (os.path.getsize(guest) + SECTOR - 1) // SECTOR
+        data_min = max(data_min, guest_sectors + guest_sectors // 64 + MIB)
+    if args.size_mib and args.size_mib * MIB < data_lba + data_min:
+        raise BuildError(f"--size-mib {args.size_mib} is too small: the "
+                         f"datastore{' with ' + guest if guest else ''} needs "
+                         f"{-(-(data_lba + data_min) // MIB)} MiB")
+    want = max(args.size_mib * MIB if args.size_mib else 0, data_lba + data_min)
     total = chs_exact(want)
     data_sectors = total - data_lba
 

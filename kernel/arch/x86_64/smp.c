@@ -22,7 +22,7 @@
 #define AP_PDPT_PA     0xA000ull
 #define AP_PD_PA       0xB000ull
 #define AP_STACK_PAGES 4
-#define AP_START_TIMEOUT_MS 1000
+#define AP_START_TIMEOUT_MS 2000  /* generous: CI hosts run many TCG guests at once */
 
 #define PTE_P   0x1ull
 #define PTE_W   0x2ull
