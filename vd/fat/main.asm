@@ -86,8 +86,9 @@ read1:
 return:
     ret
 
-; Sets up COM1, prints "hv mbr: error: ", the string at the return address
-; and the halt line, then stops the machine.
+; Sets up COM1 (only now: a good boot leaves it to BM), prints
+; "hv mbr: error: ", the string at the return address and the halt line,
+; then stops the machine.
 fatal:
     mov dx, COM1 + 3
     mov al, 0x80                ; DLAB on
@@ -118,7 +119,7 @@ puts:
     jz .tx_wait
     lodsb
     test al, al
-    jz return
+    jz return                   ; read1's ret: one byte saved
     mov dl, COM1 & 0xFF
     out dx, al
     mov ah, 0x0E
