@@ -1,6 +1,6 @@
 /*
  * What the boot manager (x86/bm, nasm) hands to the boot loader (x86/bl, C).
- * The same layout is spelled for nasm in x86/bm/handoff.inc: change both.
+ * The same layout is spelled for nasm in include/hv/bm_handoff.inc: change both.
  *
  * BM enters BL at 0x21000 in 32-bit protected mode (flat 4 GiB code 0x08 and
  * data 0x10 selectors, paging off, interrupts off, ESP = 0x1FFF0) with

@@ -227,5 +227,5 @@ str_cfg_prefix      db "hv bm: warning: HV.CFG: ", 0
 str_cfg_missing     db "not found, using defaults", 0
 str_cfg_too_large   db "larger than 60 KiB, using defaults", 0
 str_cfg_unreadable  db "cannot be read, using defaults", 0
-str_cfg_bad_default db "boot.default must be hypervisor, os, installer or recovery, using default hypervisor", 0
-str_cfg_bad_timeout db "boot.timeout must be 0-60 seconds, using default 3", 0
+str_cfg_bad_default db "boot.default is not a boot mode, using hypervisor", 0
+str_cfg_bad_timeout db "boot.timeout is not 0-60 seconds, using 3", 0

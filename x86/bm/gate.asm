@@ -48,8 +48,10 @@ hv_rm_int:
         jmp 0:.real
 
 .real:
-        xor ax, ax
-        mov ds, ax
+        xor ax, ax                          ; no selector values left over for
+        mov ds, ax                          ; a BIOS that saves and reloads them
+        mov es, ax
+        mov gs, ax
         mov ss, ax
         mov sp, GATE_STACK_TOP
         lidt [rm_idtr]

@@ -132,6 +132,9 @@ count_down:
         clc
         ret
 .up:
+        mov word [menu_secs_shown], 0       ; the screen should not say 1 s
+        call build_prompt
+        call draw_prompt
         stc
         ret
 
