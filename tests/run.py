@@ -47,15 +47,18 @@ _print_lock = threading.Lock()
 
 def say(line):
     with _print_lock:
-        print(line, flush=True)
+        try:
+            print(line, flush=True)
+        except BrokenPipeError:   # `run.py | head`: keep running, stop printing
+            pass
 
 
 # --- discovery -----------------------------------------------------------
 
 class Test:
-    def __init__(self, name, kind, timeout, path=None, func=None):
+    def __init__(self, name, kind, timeout, path=None, func=None, exclusive=False):
         self.name, self.kind, self.timeout = name, kind, timeout
-        self.path, self.func = path, func
+        self.path, self.func, self.exclusive = path, func, exclusive
 
     @property
     def slow(self):
@@ -79,7 +82,8 @@ def discover_system():
         for fname, fn in vars(mod).items():
             if fname.startswith("test_") and inspect.isfunction(fn):
                 tests.append(Test(f"{prefix}.{fname[len('test_'):]}", "system",
-                                  getattr(fn, "timeout", DEFAULT_TIMEOUT), path, fname))
+                                  getattr(fn, "timeout", DEFAULT_TIMEOUT), path, fname,
+                                  getattr(fn, "exclusive", False)))
     return tests
 
 
@@ -252,19 +256,22 @@ def main():
     system = [t for t in tests if t.kind == "system"]
     if system and not args.no_build:
         build_test_images()
-    # The slow boots first, so they do not end up alone at the end.
+    # The slow boots first, so they do not end up alone at the end; the
+    # timing-sensitive ones last, one at a time.
     system.sort(key=lambda t: not t.slow)
     workers = max(1, min(args.j, MAX_WORKERS))
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        futures = {pool.submit(run_system, t): t for t in system}
-        for f in concurrent.futures.as_completed(futures):
-            t = futures[f]
-            try:
-                status, detail, output = f.result()
-            except Exception as e:   # a bug in this runner: still a visible FAIL
-                status, detail, output = "FAIL", f"runner error: {e!r}", ""
-            counts[status] += 1
-            report(t, status, detail, output)
+    for batch, n in (([t for t in system if not t.exclusive], workers),
+                     ([t for t in system if t.exclusive], 1)):
+        with concurrent.futures.ThreadPoolExecutor(n) as pool:
+            futures = {pool.submit(run_system, t): t for t in batch}
+            for f in concurrent.futures.as_completed(futures):
+                t = futures[f]
+                try:
+                    status, detail, output = f.result()
+                except Exception as e:   # a bug in this runner: still a visible FAIL
+                    status, detail, output = "FAIL", f"runner error: {e!r}", ""
+                counts[status] += 1
+                report(t, status, detail, output)
 
     if not tests:
         say("run.py: no tests matched")

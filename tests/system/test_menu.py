@@ -6,8 +6,8 @@ Every test has a TCG variant; the KVM variants are the representative subset
 import re
 import time
 
-from hvqemu import (MENU_LINES, MODES, Qemu, boot_entry, check, require_image,
-                    variants, wait_menu, wait_ready)
+from hvqemu import (MENU_LINES, MODES, Qemu, boot_entry, check, exclusive,
+                    require_image, variants, wait_menu, wait_ready)
 
 TEXT_MODE_SIZES = {(720, 400), (640, 400)}
 DOWN, UP = b"\x1b[B", b"\x1b[A"     # the arrows as a terminal sends them
@@ -21,7 +21,7 @@ def _menu_screen(accel):
         # (on a slow COM1 the mirror finishes late in the 3 s).  Down only
         # moves the highlight.
         q.send(DOWN)
-        wait_menu(q)
+        wait_menu(q, first=1)
         time.sleep(0.5)
         s = q.screendump("menu")
         check((s.width, s.height) in TEXT_MODE_SIZES,
@@ -109,12 +109,13 @@ def _keyboard_arrows(accel):
 variants(globals(), "keyboard_arrows", _keyboard_arrows, ("tcg",))
 
 
+@exclusive
 def _timeout_default(accel):
     """Nothing pressed: entry 1 boots about 3 s after the menu appeared."""
     with Qemu(require_image(), accel=accel) as q:
         q.wait_for(re.escape(MENU_LINES[0]))
         shown = time.monotonic()   # the countdown may start before COM1 has it all
-        wait_menu(q)
+        wait_menu(q, first=1)
         q.wait_for(re.escape("hv bm: booting 1) hv (hypervisor)"), 30)
         waited = time.monotonic() - shown
         # 3 s by the BIOS clock; TCG's clock may drift from the wall clock.

@@ -23,7 +23,7 @@ def _shell(accel, smp=2, mem=512, **kw):
 
 def run(q, cmd, limit=None):
     """Type cmd + Enter on COM1; returns what it printed up to the next prompt."""
-    limit = limit or (10 if q.accel == "kvm" else 60)
+    limit = limit or 60   # `log` is long and a nested-KVM COM1 is slow
     start = q.cursor
     q.send_slow(cmd + "\r", gap=0.02)
     end = q.wait_for(PROMPT, limit).start()
