@@ -4,8 +4,14 @@
 # console in this terminal otherwise.
 set -eu
 IMG=${1:-build/hv.vhd}
+# HV_ACCEL=tcg|kvm overrides the choice. arch-capabilities is masked because
+# some hosts' KVM refuses to set that MSR for -cpu host and QEMU aborts.
 ACCEL="-accel tcg"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then ACCEL="-accel kvm -cpu host"; fi
+case "${HV_ACCEL:-auto}" in
+    tcg) ;;
+    kvm) ACCEL="-accel kvm -cpu host,-arch-capabilities" ;;
+    *) if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then ACCEL="-accel kvm -cpu host,-arch-capabilities"; fi ;;
+esac
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     DISP="-serial stdio"
 else

@@ -1,5 +1,5 @@
 /*
- * Freestanding string functions.  memcpy/memset use rep movsb/stosb, which
+ * Freestanding string functions.  memcpy/memset use rep movs/stos, which
  * is fast on every CPU with ERMSB and, unlike a C loop, cannot be turned back
  * into a call to itself by the optimizer.
  */
@@ -8,8 +8,13 @@
 
 void *memcpy(void *d, const void *s, size_t n)
 {
+    /* Quadwords first: under a hypervisor that traps framebuffer writes
+     * (seen with KVM here), each store costs an exit, so fewer, wider
+     * stores make screen updates ~8x cheaper. */
     void *ret = d;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    size_t q = n / 8, r = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(r) : : "memory");
     return ret;
 }
 
