@@ -74,3 +74,54 @@ def _framebuffer(accel, smp):
 
 variants(globals(), "framebuffer", _framebuffer, ("kvm",), 1)
 variants(globals(), "framebuffer", _framebuffer, ("tcg",), 2)
+
+
+def _timer_source(accel, hpet):
+    """The LAPIC timer is calibrated against the HPET, or the PIT when the
+    machine has no HPET; the tick then runs on every CPU."""
+    extra = () if hpet else ("-machine", "pc,hpet=off")
+    q = Qemu(require_image(), accel=accel, smp=2, extra_args=extra)
+    with q:
+        q.wait_for(r"Select 1-4")
+        q.send("4")
+        wait_ready(q)
+        q.cursor = 0
+        src = q.wait_for(r"hv: timer: lapic calibrated against (\w+): (\d+) kHz", 10)
+        want = "hpet" if hpet else "pit"
+        check(src.group(1) == want, f"timer calibrated against {src.group(1)}, want {want}")
+        check(int(src.group(2)) > 1000, f"implausible LAPIC frequency {src.group(2)} kHz")
+        q.wait_for(r"hv# ")
+        q.send("uptime\r")
+        m1 = q.wait_for(r"up (\d+\.\d+) s", 10)
+        time.sleep(1.5)
+        q.send("uptime\r")
+        m2 = q.wait_for(r"up (\d+\.\d+) s", 10)
+        dt = float(m2.group(1)) - float(m1.group(1))
+        check(1.0 <= dt <= 30.0, f"monotonic clock advanced {dt:.3f} s over ~1.5 s")
+        q.send("cpus\r")
+        t = q.wait_for(r"cpu 1: apic \d+, online, (\d+) ticks", 10)
+        check(int(t.group(1)) > 10, f"cpu 1 took only {t.group(1)} timer ticks")
+
+
+variants(globals(), "timer_hpet", _timer_source, ("tcg",), True)
+variants(globals(), "timer_pit", _timer_source, ("tcg",), False)
+
+
+def _virt_report(accel, cpu, want):
+    """In hypervisor mode hv says plainly whether it can run VMs on this CPU."""
+    q = Qemu(require_image(), accel=accel, smp=1, cpu=cpu)
+    with q:
+        q.wait_for(r"Select 1-4")
+        q.send("1")
+        wait_ready(q)
+        q.cursor = 0
+        line = q.wait_for(r"hv: cpu: .*svm=(yes|no) npt=(yes|no)", 10)
+        check(line is not None, "no cpu feature line")
+        q.wait_for(want, 10)
+        q.wait_for(r"hv# ", 10)
+
+
+variants(globals(), "virt_report_none", _virt_report, ("tcg",), "qemu64,-svm",
+         r"no hardware virtualization \(SVM\+NPT or VMX\+EPT\) on this CPU; VMs will be refused")
+variants(globals(), "virt_report_svm", _virt_report, ("tcg",), "qemu64,+svm,+npt",
+         r"virtualization backend svm")
