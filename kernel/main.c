@@ -19,6 +19,8 @@
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "dev/blk.h"
+#include "dev/pci.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
 #include "shell/shell.h"
@@ -162,6 +164,8 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     cpu_sti();
     kbd_init();
     smp_init();
+    pci_init();
+    blk_probe_all();
 
     memory_summary();
     kprintf("hv: ready mode=%s cpus=%u memory=%luMiB\n", hvcfg_mode_name(bi.boot_mode),

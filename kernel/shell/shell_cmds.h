@@ -20,5 +20,7 @@ void cmd_acpi(int argc, char **argv);
 void cmd_reboot(int argc, char **argv);
 void cmd_poweroff(int argc, char **argv);
 void cmd_fault(int argc, char **argv);
+void cmd_pci(int argc, char **argv);         /* cmd_disk.c, owner: storage */
+void cmd_disks(int argc, char **argv);
 
 #endif
