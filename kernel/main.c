@@ -24,6 +24,7 @@
 #include "mm/pmm.h"
 #include "mm/vm.h"
 #include "shell/shell.h"
+#include "vmm/vmm.h"
 
 #define MSR_GS_BASE 0xC0000101u
 #define CONFIG_MAX 16384
@@ -166,6 +167,8 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     smp_init();
     pci_init();
     blk_probe_all();
+    if (bi.boot_mode == HV_MODE_HYPERVISOR)
+        vmm_init();
 
     memory_summary();
     kprintf("hv: ready mode=%s cpus=%u memory=%luMiB\n", hvcfg_mode_name(bi.boot_mode),

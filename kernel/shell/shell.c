@@ -21,6 +21,7 @@ static const struct shell_cmd commands[] = {
     { "acpi",     "the ACPI tables found",                               cmd_acpi },
     { "reboot",   "reset the machine",                                   cmd_reboot },
     { "poweroff", "switch the machine off (ACPI S5)",                    cmd_poweroff },
+    { "vm",       "virtual machines: vm list|start|stop|console|info <name>", cmd_vm },
     { "pci",      "one line per PCI device: bus:dev.fn vendor:device class", cmd_pci },
     { "disks",    "one line per disk: model, size, sector size, partitions", cmd_disks },
     { "fault",    "diagnostic: touch an unmapped address to show the exception dump", cmd_fault },

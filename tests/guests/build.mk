@@ -10,4 +10,4 @@ $(GUESTS_OUT)/%.bin: tests/guests/%.asm
 	nasm -f bin -Werror -o $@ $<
 
 $(K_OUT)/vmm/guests.o: $(GUESTS_BIN)
-$(K_OUT)/vmm/guests.o: K_CFLAGS += -Wa,-I,$(GUESTS_OUT)
+$(K_OUT)/vmm/guests.o: K_CFLAGS += -DHV_GUESTS_BUILT -Wa,-I,$(GUESTS_OUT)

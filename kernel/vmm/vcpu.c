@@ -1,0 +1,285 @@
+/* The vendor-neutral exit table: one handler per enum vm_exit_kind.  A
+ * handler returns EXIT_RESUME to re-enter the guest or EXIT_STOP after
+ * recording the reason with vm_set_stop_reason.  Anything a guest does that
+ * hv does not understand stops that VM, never hv. */
+#include "vmm/vcpu.h"
+#include "arch/x86_64/cpu.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "vmm/vm.h"
+
+enum { EXIT_RESUME, EXIT_STOP };
+
+typedef int (*exit_handler_fn)(struct vcpu *v, const struct vm_exit *e);
+
+#define VEC_GP 13
+#define HC_CONSOLE_MAX 4096
+
+static const char *const kind_names[VM_EXIT_KINDS] = {
+    [VM_EXIT_CPUID] = "cpuid",   [VM_EXIT_MSR] = "msr",         [VM_EXIT_IO] = "io",
+    [VM_EXIT_NPF] = "npf",       [VM_EXIT_HLT] = "hlt",         [VM_EXIT_HYPERCALL] = "hypercall",
+    [VM_EXIT_INTR] = "intr",     [VM_EXIT_NMI] = "nmi",         [VM_EXIT_SHUTDOWN] = "shutdown",
+    [VM_EXIT_INVALID] = "invalid", [VM_EXIT_OTHER] = "other",
+};
+
+const char *vm_exit_kind_name(enum vm_exit_kind kind)
+{
+    return (unsigned)kind < VM_EXIT_KINDS ? kind_names[kind] : "?";
+}
+
+/* Past the instruction that exited.  The backend always knows the length
+ * of the exits routed here (NRIP, EXITINFO2 or a fixed length). */
+static void skip(struct vcpu *v, const struct vm_exit *e)
+{
+    v->regs.rip = e->next_rip;
+}
+
+static void set_low(uint64_t *reg, uint64_t val, unsigned size)
+{
+    if (size >= 4) {
+        *reg = val & 0xFFFFFFFFull;     /* a 32-bit write zero-extends */
+    } else {
+        uint64_t mask = (1ull << (size * 8)) - 1;
+        *reg = (*reg & ~mask) | (val & mask);
+    }
+}
+
+static int on_cpuid(struct vcpu *v, const struct vm_exit *e)
+{
+    uint64_t *r = v->regs.gpr;
+    uint32_t leaf = (uint32_t)r[VCPU_RAX], sub = (uint32_t)r[VCPU_RCX];
+    uint32_t a = 0, b = 0, c = 0, d = 0;
+    if ((leaf & 0xFFFFFF00u) == 0x40000000u) {
+        if (leaf == 0x40000000u) {
+            a = 0x40000000u;            /* the highest hypervisor leaf */
+            memcpy(&b, HV_CPUID_SIGNATURE, 4);
+            memcpy(&c, HV_CPUID_SIGNATURE + 4, 4);
+            memcpy(&d, HV_CPUID_SIGNATURE + 8, 4);
+        }
+    } else {
+        cpuid(leaf, sub, &a, &b, &c, &d);
+        if (leaf == 1) {
+            c &= ~((1u << 5) | (1u << 21) | (1u << 24));   /* VMX, x2APIC, TSC deadline */
+            c |= 1u << 31;                                   /* "running under a hypervisor" */
+            d &= ~(1u << 9);                                 /* no local APIC is emulated yet */
+        } else if (leaf == 0x80000001u) {
+            c &= ~(1u << 2);                                 /* SVM */
+        } else if (leaf == 0x8000000Au) {
+            a = b = c = d = 0;                               /* SVM features */
+        }
+    }
+    r[VCPU_RAX] = a;
+    r[VCPU_RBX] = b;
+    r[VCPU_RCX] = c;
+    r[VCPU_RDX] = d;
+    skip(v, e);
+    return EXIT_RESUME;
+}
+
+/* The allow-list.  Everything else raises #GP in the guest, which is what a
+ * real CPU does for an MSR it does not have. */
+#define MSR_TSC      0x10u
+#define MSR_MTRRCAP  0xFEu
+static const uint32_t backend_msrs[] = {
+    0x174, 0x175, 0x176,                 /* SYSENTER_CS/ESP/EIP */
+    0x277,                               /* PAT */
+    0xC0000080, 0xC0000081, 0xC0000082, 0xC0000083, 0xC0000084,   /* EFER STAR LSTAR CSTAR SFMASK */
+    0xC0000100, 0xC0000101, 0xC0000102,  /* FS_BASE GS_BASE KERNEL_GS_BASE */
+};
+
+static bool msr_allowed(uint32_t msr)
+{
+    for (unsigned i = 0; i < sizeof(backend_msrs) / sizeof(backend_msrs[0]); i++)
+        if (backend_msrs[i] == msr)
+            return true;
+    return false;
+}
+
+static int on_msr(struct vcpu *v, const struct vm_exit *e)
+{
+    uint64_t *r = v->regs.gpr;
+    uint32_t msr = (uint32_t)r[VCPU_RCX];
+    uint64_t val = (r[VCPU_RDX] << 32) | (uint32_t)r[VCPU_RAX];
+    int rc = -E_NOENT;
+    if (!e->msr.write) {
+        if (msr == MSR_TSC) {
+            val = rdtsc();
+            rc = 0;
+        } else if (msr == MSR_MTRRCAP) {
+            val = 0;
+            rc = 0;
+        } else if (msr_allowed(msr)) {
+            rc = v->ops->msr_get(v, msr, &val);
+        }
+        if (rc == 0) {
+            r[VCPU_RAX] = (uint32_t)val;
+            r[VCPU_RDX] = val >> 32;
+        }
+    } else if (msr_allowed(msr)) {
+        rc = v->ops->msr_set(v, msr, val);
+    }
+    if (rc < 0) {
+        v->ops->inject_exception(v, VEC_GP, true, 0);
+        return EXIT_RESUME;             /* a fault: RIP stays on the instruction */
+    }
+    skip(v, e);
+    return EXIT_RESUME;
+}
+
+static int on_io(struct vcpu *v, const struct vm_exit *e)
+{
+    struct vm *vm = v->vm;
+    if (e->io.string) {
+        vm_set_stop_reason(vm, "killed: string I/O (ins/outs) to port 0x%x is not emulated",
+                           e->io.port);
+        return EXIT_STOP;
+    }
+    uint64_t *rax = &v->regs.gpr[VCPU_RAX];
+    int rc;
+    if (e->io.in) {
+        uint64_t val = 0;
+        rc = iobus_read(&vm->bus, IOBUS_PIO, e->io.port, e->io.size, &val);
+        if (rc == 0)
+            set_low(rax, val, e->io.size);
+    } else {
+        uint64_t mask = e->io.size >= 4 ? 0xFFFFFFFFull : (1ull << (e->io.size * 8)) - 1;
+        rc = iobus_write(&vm->bus, IOBUS_PIO, e->io.port, e->io.size, *rax & mask);
+    }
+    if (rc == -E_NOENT) {
+        vm_set_stop_reason(vm, "killed: I/O to unclaimed port 0x%x", e->io.port);
+        return EXIT_STOP;
+    }
+    if (rc < 0) {
+        vm_set_stop_reason(vm, "killed: bad I/O access (port 0x%x size %u)", e->io.port, e->io.size);
+        return EXIT_STOP;
+    }
+    skip(v, e);
+    return EXIT_RESUME;
+}
+
+static int on_npf(struct vcpu *v, const struct vm_exit *e)
+{
+    /* Guest RAM is mapped in full, so a fault is outside it.  MMIO devices
+     * (iobus IOBUS_MMIO + mmio_decode) are not wired yet: refuse those too. */
+    const struct iobus_range *dev = iobus_find(&v->vm->bus, IOBUS_MMIO, e->npf.gpa);
+    if (dev)
+        vm_set_stop_reason(v->vm, "killed: MMIO to %s at gpa 0x%lx is not emulated yet",
+                           dev->name, e->npf.gpa);
+    else
+        vm_set_stop_reason(v->vm, "killed: access outside its memory at gpa 0x%lx (%s)",
+                           e->npf.gpa, e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read");
+    return EXIT_STOP;
+}
+
+static int on_hlt(struct vcpu *v, const struct vm_exit *e)
+{
+    skip(v, e);
+    if (!(v->regs.rflags & RFLAGS_IF)) {
+        vm_set_stop_reason(v->vm, "halted with interrupts disabled");
+        return EXIT_STOP;
+    }
+    /* No virtual interrupt source is wired yet, so nothing can wake the
+     * guest: sleep (host hlt, woken by the host tick) until vm stop. */
+    while (!v->stop_request)
+        cpu_hlt();
+    return EXIT_RESUME;
+}
+
+static int64_t hc_console_write(struct vcpu *v)
+{
+    uint64_t gpa = v->regs.gpr[VCPU_RBX], len = v->regs.gpr[VCPU_RCX];
+    if (len > HC_CONSOLE_MAX)
+        return -E_INVAL;
+    char buf[256];
+    for (uint64_t done = 0; done < len;) {
+        size_t piece = len - done < sizeof(buf) ? (size_t)(len - done) : sizeof(buf);
+        if (vm_read_guest(v->vm, gpa + done, buf, piece) < 0)
+            return -E_RANGE;
+        vm_console_put(v->vm, buf, piece);
+        done += piece;
+    }
+    return (int64_t)len;
+}
+
+static int on_hypercall(struct vcpu *v, const struct vm_exit *e)
+{
+    uint64_t nr = v->regs.gpr[VCPU_RAX];
+    int64_t ret;
+    skip(v, e);
+    switch (nr) {
+    case HC_VERSION:
+        ret = HC_ABI_VERSION;
+        break;
+    case HC_CONSOLE_WRITE:
+        ret = hc_console_write(v);
+        break;
+    case HC_POWER_OFF:
+        vm_set_stop_reason(v->vm, "guest powered off");
+        return EXIT_STOP;
+    default:
+        ret = -E_NOSYS;
+        break;
+    }
+    v->regs.gpr[VCPU_RAX] = (uint64_t)ret;
+    return EXIT_RESUME;
+}
+
+/* The host took the interrupt already (after STGI / with IF set): nothing
+ * to do but notice stop requests, which the loop does. */
+static int on_host_event(struct vcpu *v, const struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_RESUME;
+}
+
+static int on_shutdown(struct vcpu *v, const struct vm_exit *e)
+{
+    (void)e;
+    vm_set_stop_reason(v->vm, "triple fault");
+    return EXIT_STOP;
+}
+
+static int on_invalid(struct vcpu *v, const struct vm_exit *e)
+{
+    vm_set_stop_reason(v->vm, "invalid guest state: the CPU refused to enter it (exit code 0x%lx)",
+                       e->code);
+    return EXIT_STOP;
+}
+
+static int on_other(struct vcpu *v, const struct vm_exit *e)
+{
+    vm_set_stop_reason(v->vm, "killed: unhandled exit code 0x%lx (info1 0x%lx, info2 0x%lx) at rip 0x%lx",
+                       e->code, e->info1, e->info2, v->regs.rip);
+    return EXIT_STOP;
+}
+
+static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
+    [VM_EXIT_CPUID] = on_cpuid,
+    [VM_EXIT_MSR] = on_msr,
+    [VM_EXIT_IO] = on_io,
+    [VM_EXIT_NPF] = on_npf,
+    [VM_EXIT_HLT] = on_hlt,
+    [VM_EXIT_HYPERCALL] = on_hypercall,
+    [VM_EXIT_INTR] = on_host_event,
+    [VM_EXIT_NMI] = on_host_event,
+    [VM_EXIT_SHUTDOWN] = on_shutdown,
+    [VM_EXIT_INVALID] = on_invalid,
+    [VM_EXIT_OTHER] = on_other,
+};
+
+void vcpu_run_loop(struct vcpu *v)
+{
+    struct vm_exit e;
+    while (!v->stop_request) {
+        memset(&e, 0, sizeof(e));
+        v->ops->run(v, &e);
+        unsigned k = (unsigned)e.kind < VM_EXIT_KINDS ? (unsigned)e.kind : VM_EXIT_OTHER;
+        v->exits[k]++;
+        v->exits_total++;
+        if (exit_table[k](v, &e) == EXIT_STOP)
+            return;
+    }
+    vm_set_stop_reason(v->vm, "stopped by request");
+}

@@ -1,0 +1,318 @@
+/* The VMM's front: the list of VMs, the backend, start/stop by name, and the
+ * CPUs that run vCPUs (see vmm.h for the scheduling rule). */
+#include "vmm/vmm.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeat.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/spinlock.h"
+#include "arch/x86_64/trap.h"
+#include "dev/timer.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "mm/heap.h"
+#include "vmm/svm/svm.h"
+#include "vmm/vm.h"
+
+#define BOOT_GPA 0x7C00u
+#define STOP_WAIT_MS 1000
+
+static const struct vcpu_ops *backend;      /* NULL: no VMs */
+static const char *unavailable = "VMs run only in hypervisor mode (boot menu entry 1)";
+static struct vm *vms;
+static spinlock_t vms_lock = SPINLOCK_INIT;
+/* The vCPU each CPU is to run, set by vm_start before the IPI. */
+static struct vcpu *volatile assigned[HV_MAX_CPUS];
+
+/* Built-in test guests (tests/guests/NAME.asm, embedded by guests.S). */
+extern const uint8_t guest_hello[], guest_hello_end[];
+extern const uint8_t guest_hostile[], guest_hostile_end[];
+extern const uint8_t guest_triple[], guest_triple_end[];
+extern const uint8_t guest_spin[], guest_spin_end[];
+
+const char *vmm_unavailable(void)
+{
+    return backend ? NULL : unavailable;
+}
+
+const char *vmm_strerror(int err)
+{
+    switch (err) {
+    case -E_NOENT: return "no such VM";
+    case -E_EXIST: return "a VM with that name exists";
+    case -E_BUSY: return "it is running";
+    case -E_NOMEM: return "out of memory";
+    case -E_NOSPC: return "no idle CPU (or address-space id) left to run it: each running VM takes one CPU of its own";
+    case -E_INVAL: return "invalid argument or state";
+    case -E_TIMEDOUT: return "the vCPU did not stop in time";
+    case -E_NOSYS: return vmm_unavailable() ? vmm_unavailable() : "not supported";
+    default: return "error";
+    }
+}
+
+static struct vm *find(const char *name)
+{
+    for (struct vm *vm = vms; vm; vm = vm->next)
+        if (strcmp(vm->name, name) == 0)
+            return vm;
+    return NULL;
+}
+
+int vm_create(const char *name, unsigned mem_mib, const void *image, size_t image_len)
+{
+    if (!name || !name[0] || strlen(name) >= VM_NAME_MAX || mem_mib == 0 || mem_mib > 4096)
+        return -E_INVAL;
+    uint64_t mem = ((uint64_t)mem_mib << 20);
+    mem = (mem + VM_CHUNK - 1) & ~(VM_CHUNK - 1);
+    if (image_len > mem - BOOT_GPA)
+        return -E_INVAL;
+    struct vm *vm = kzalloc(sizeof(*vm));
+    if (!vm)
+        return -E_NOMEM;
+    strlcpy(vm->name, name, sizeof(vm->name));
+    vm->mem_bytes = mem;
+    vm->image = image;
+    vm->image_len = image_len;
+    vm->load_gpa = vm->entry_rip = BOOT_GPA;
+    vm->console.lock = (spinlock_t)SPINLOCK_INIT;
+    vm->vcpu.vm = vm;
+    vm->vcpu.cpu = -1;
+
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    int rc = 0;
+    if (find(name)) {
+        rc = -E_EXIST;
+    } else {
+        struct vm **tail = &vms;        /* keep creation order for `vm list` */
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = vm;
+    }
+    spin_unlock_irqrestore(&vms_lock, f);
+    if (rc < 0)
+        kfree(vm);
+    return rc;
+}
+
+int vm_destroy(const char *name)
+{
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    int rc = -E_NOENT;
+    for (struct vm **p = &vms; *p; p = &(*p)->next) {
+        if (strcmp((*p)->name, name) == 0) {
+            struct vm *vm = *p;
+            if (vm->state != VM_STOPPED) {
+                rc = -E_BUSY;
+            } else {
+                *p = vm->next;
+                kfree(vm);
+                rc = 0;
+            }
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&vms_lock, f);
+    return rc;
+}
+
+/* Everything a running VM holds, returned (the order undoes vm_start's). */
+static void teardown(struct vm *vm)
+{
+    if (vm->vcpu.arch)
+        backend->destroy(&vm->vcpu);
+    backend->vm_destroy(vm);
+    vm_mem_free(vm);
+}
+
+/* On the AP, from the VEC_VMM_RUN interrupt: run until the VM stops. */
+static void run_ipi(struct trap_frame *tf)
+{
+    (void)tf;
+    unsigned me = this_cpu()->index % HV_MAX_CPUS;
+    struct vcpu *v = assigned[me];
+    lapic_eoi();                        /* the timer must keep ticking while we run */
+    if (!v)
+        return;
+    cpu_sti();
+    int rc = backend->cpu_init();
+    if (rc < 0)
+        vm_set_stop_reason(v->vm, "could not enable %s on cpu %u (%s)", backend->name, me,
+                           vmm_strerror(rc));
+    else
+        vcpu_run_loop(v);
+    cpu_cli();
+    struct vm *vm = v->vm;
+    vm_console_flush(vm);
+    teardown(vm);
+    kprintf("vm %s: stopped (%s)\n", vm->name, vm->stop_reason);
+    v->cpu = -1;
+    __atomic_store_n(&assigned[me], NULL, __ATOMIC_RELEASE);
+    __atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+}
+
+/* An online AP with nothing assigned, claimed for v; -1 when none. */
+static int claim_cpu(struct vcpu *v)
+{
+    for (unsigned i = 1; i < HV_MAX_CPUS; i++) {
+        struct percpu *pc = percpu_get(i);
+        if (!pc || !pc->online)
+            continue;
+        struct vcpu *none = NULL;
+        if (__atomic_compare_exchange_n(&assigned[i], &none, v, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            return (int)i;
+    }
+    return -1;
+}
+
+int vm_start(const char *name)
+{
+    if (!backend)
+        return -E_NOSYS;
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    struct vm *vm = find(name);
+    int rc = 0;
+    if (!vm)
+        rc = -E_NOENT;
+    else if (vm->state != VM_STOPPED)
+        rc = -E_BUSY;
+    else
+        vm->state = VM_RUNNING;         /* ours now: nobody else starts or destroys it */
+    spin_unlock_irqrestore(&vms_lock, f);
+    if (rc < 0)
+        return rc;
+
+    struct vcpu *v = &vm->vcpu;
+    vm->stop_reason[0] = 0;
+    v->stop_request = false;
+    v->ops = backend;
+    memset(v->exits, 0, sizeof(v->exits));
+    v->exits_total = 0;
+    vm->console.line_len = 0;
+
+    int cpu = claim_cpu(v);
+    if (cpu < 0) {
+        rc = -E_NOSPC;
+        goto fail;
+    }
+    if ((rc = vm_mem_alloc(vm)) < 0 ||
+        (rc = vm_write_guest(vm, vm->load_gpa, vm->image, vm->image_len)) < 0 ||
+        (rc = vm_devices_init(vm)) < 0 ||
+        (rc = backend->vm_init(vm)) < 0 ||
+        (rc = backend->init(v)) < 0) {
+        teardown(vm);
+        __atomic_store_n(&assigned[cpu], NULL, __ATOMIC_RELEASE);
+        goto fail;
+    }
+    vm->starts++;
+    v->cpu = cpu;
+    kprintf("vm %s: started\n", vm->name);
+    lapic_send_ipi(percpu_get((unsigned)cpu)->apic_id, VEC_VMM_RUN);
+    return 0;
+fail:
+    __atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+    return rc;
+}
+
+int vm_stop(const char *name)
+{
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    struct vm *vm = find(name);
+    int rc = !vm ? -E_NOENT : vm->state != VM_RUNNING ? -E_INVAL : 0;
+    if (rc == 0) {
+        vm->state = VM_STOPPING;
+        vm->vcpu.stop_request = true;
+    }
+    spin_unlock_irqrestore(&vms_lock, f);
+    if (rc < 0)
+        return rc;
+    /* The vCPU sees the request at its next exit: the host tick forces one. */
+    uint64_t end = timer_now_ns() + STOP_WAIT_MS * 1000000ull;
+    while (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_STOPPED) {
+        if (timer_now_ns() >= end)
+            return -E_TIMEDOUT;
+        cpu_hlt();
+    }
+    return 0;
+}
+
+static const char *state_name(enum vm_state s)
+{
+    return s == VM_RUNNING ? "running" : s == VM_STOPPING ? "stopping" : "stopped";
+}
+
+void vm_list(void)
+{
+    if (!vms) {
+        kprintf("no VMs defined\n");
+        return;
+    }
+    kprintf("  %-16s %-9s %7s  %4s %10s  %s\n", "name", "state", "memory", "cpu", "exits", "last stop");
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    for (struct vm *vm = vms; vm; vm = vm->next) {
+        kprintf("  %-16s %-9s %4lu MiB %4d %10lu  %s\n", vm->name, state_name(vm->state),
+                vm->mem_bytes >> 20, vm->vcpu.cpu, vm->vcpu.exits_total,
+                vm->stop_reason[0] ? vm->stop_reason : "-");
+    }
+    spin_unlock_irqrestore(&vms_lock, f);
+}
+
+int vm_info(const char *name)
+{
+    struct vm *vm = find(name);
+    if (!vm)
+        return -E_NOENT;
+    kprintf("vm %s: %s, %lu MiB, started %u times, cpu %d\n", vm->name, state_name(vm->state),
+            vm->mem_bytes >> 20, vm->starts, vm->vcpu.cpu);
+    if (vm->stop_reason[0])
+        kprintf("  last stop: %s\n", vm->stop_reason);
+    kprintf("  exits: %lu total\n", vm->vcpu.exits_total);
+    for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
+        if (vm->vcpu.exits[k])
+            kprintf("    %-10s %lu\n", vm_exit_kind_name((enum vm_exit_kind)k), vm->vcpu.exits[k]);
+    return 0;
+}
+
+long vm_console(const char *name, char *buf, size_t n)
+{
+    struct vm *vm = find(name);
+    if (!vm)
+        return -E_NOENT;
+    return (long)vm_console_read(vm, buf, n);
+}
+
+static void define_builtin(const char *name, const uint8_t *start, const uint8_t *end)
+{
+    if (start == end) {
+        kprintf("hv: vmm: warning: built-in VM %s not defined: its guest was not built "
+                "(tests/guests/build.mk)\n", name);
+        return;
+    }
+    int rc = vm_create(name, 2, start, (size_t)(end - start));
+    if (rc < 0)
+        kprintf("hv: vmm: warning: built-in VM %s not defined: %s\n", name, vmm_strerror(rc));
+}
+
+void vmm_init(void)
+{
+    const char *be = cpufeat_virt_backend();
+    if (!be || strcmp(be, "svm") != 0) {
+        unavailable = be ? "the VMX backend is not written yet" : "no hardware virtualization on this CPU";
+        kprintf("hv: vmm: %s; VMs will be refused\n", unavailable);
+        return;
+    }
+    int rc = svm_vcpu_ops.cpu_init();
+    if (rc < 0) {
+        unavailable = "SVM could not be enabled";
+        kprintf("hv: vmm: %s (%s); VMs will be refused\n", unavailable, vmm_strerror(rc));
+        return;
+    }
+    trap_set_handler(VEC_VMM_RUN, run_ipi);
+    backend = &svm_vcpu_ops;
+    kprintf("hv: vmm: backend %s\n", backend->name);
+    define_builtin("hello", guest_hello, guest_hello_end);
+    define_builtin("hostile", guest_hostile, guest_hostile_end);
+    define_builtin("triple", guest_triple, guest_triple_end);
+    define_builtin("spin", guest_spin, guest_spin_end);
+}

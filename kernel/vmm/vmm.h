@@ -1,0 +1,46 @@
+/* The VMM as the shell (and later the management API) sees it: VMs by name.
+ * Owner: vmm.
+ *
+ * Scheduling, for now: every running VM owns one application processor.
+ * vm_start picks an idle AP (CPU 1 and up) and sends it VEC_VMM_RUN; the AP
+ * runs the vCPU from that interrupt until the VM stops, then goes back to
+ * its idle loop.  The bootstrap CPU never runs guests, so the shell stays
+ * responsive whatever a guest does.  With no idle AP, vm_start says so.
+ */
+#ifndef HV_VMM_VMM_H
+#define HV_VMM_VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VEC_VMM_RUN 0xE0        /* IPI: "run the vCPU assigned to you" */
+
+/* Boot, hypervisor mode only, after smp_init: picks the backend, turns it on
+ * on the BSP, defines the built-in test VMs.  Prints "hv: vmm: backend svm". */
+void vmm_init(void);
+
+/* NULL when VMs can run; otherwise why not ("no hardware virtualization on
+ * this CPU", "VMs run only in hypervisor mode"). */
+const char *vmm_unavailable(void);
+
+/* A VM with mem_mib MiB of RAM (rounded up to 2 MiB) that boots image at
+ * 0x7C00 in real mode.  image must stay valid.  0, -E_EXIST, -E_INVAL, -E_NOMEM. */
+int vm_create(const char *name, unsigned mem_mib, const void *image, size_t image_len);
+/* Stopped VMs only; -E_BUSY while it runs. */
+int vm_destroy(const char *name);
+/* 0, -E_NOENT, -E_BUSY (running), -E_NOSPC (no idle CPU), -E_NOMEM, -E_NOSYS (no VMM).
+ * Logs "vm <name>: started" and, later, "vm <name>: stopped (<reason>)". */
+int vm_start(const char *name);
+/* Asks the vCPU to stop and waits for it (up to a second).  0, -E_NOENT,
+ * -E_INVAL (not running), -E_TIMEDOUT. */
+int vm_stop(const char *name);
+/* One line per VM to the console. */
+void vm_list(void);
+/* Exit counters and state of one VM.  0 or -E_NOENT. */
+int vm_info(const char *name);
+/* The VM's console ring, NUL-terminated.  bytes copied or -E_NOENT. */
+long vm_console(const char *name, char *buf, size_t n);
+/* The message for a negative return of the functions above. */
+const char *vmm_strerror(int err);
+
+#endif
