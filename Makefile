@@ -20,6 +20,7 @@ deps: $(DEPS_STAMP)
 include vd/fat/build.mk
 include x86/bm/build.mk
 include x86/bl/build.mk
+include kernel/net/lwip.mk
 include kernel/build.mk
 include tests/guests/build.mk
 include tools/build.mk

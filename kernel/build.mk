@@ -21,7 +21,7 @@ K_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rw
 
 # Host-only files (none yet) would be named *_host.c.
 K_SRCS := $(filter-out %_host.c,$(shell find kernel -name '*.c' -o -name '*.S' | LC_ALL=C sort))
-K_OBJS := $(patsubst kernel/%,$(K_OUT)/%.o,$(basename $(K_SRCS)))
+K_OBJS := $(patsubst kernel/%,$(K_OUT)/%.o,$(basename $(K_SRCS))) $(K_EXTRA_OBJS)
 
 $(K_OUT)/%.o: kernel/%.c
 	@mkdir -p $(dir $@)

@@ -23,6 +23,7 @@
 #include "dev/pci.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
+#include "net/net.h"
 #include "shell/shell.h"
 #include "vmm/vmm.h"
 
@@ -167,12 +168,15 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     smp_init();
     pci_init();
     blk_probe_all();
+    net_init(&config, hvcfg_mode_name(bi.boot_mode));
     if (bi.boot_mode == HV_MODE_HYPERVISOR)
         vmm_init();
 
     memory_summary();
-    kprintf("hv: ready mode=%s cpus=%u memory=%luMiB\n", hvcfg_mode_name(bi.boot_mode),
-            cpu_count(), pmm_usable_bytes() >> 20);
+    char ip[16];
+    net_wait_address(3000, ip, sizeof(ip));     /* DHCP: at most 3 s, then "none" */
+    kprintf("hv: ready mode=%s cpus=%u memory=%luMiB ip=%s\n", hvcfg_mode_name(bi.boot_mode),
+            cpu_count(), pmm_usable_bytes() >> 20, ip);
     announce_mode();
     shell_run();
 }

@@ -19,8 +19,13 @@
 #define REG_LSR  5
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20
-#define TX_SPIN_LIMIT  100000     /* polls of LSR before a byte is dropped */
-#define TX_SPIN_STUCK  1000       /* the same once the UART seems stuck */
+/* How long to wait for the transmitter before a byte is dropped, in TSC
+ * cycles (the TSC is not calibrated yet when the console starts; at 1-4 GHz
+ * this is 0.1-0.5 s).  Counting polls instead made the wait depend on how
+ * costly a port read is: microseconds under KVM, nanoseconds under TCG,
+ * where a briefly busy reader on the host side then lost bytes. */
+#define TX_WAIT_CYCLES  400000000ull
+#define TX_WAIT_STUCK   1000000ull  /* the same once the UART seems stuck */
 #define STUCK_AFTER    3          /* dropped bytes in a row that mean stuck */
 
 static bool present;
@@ -40,15 +45,16 @@ void serial_init(void)
 
 static void put_raw(char c)
 {
-    int limit = dropped >= STUCK_AFTER ? TX_SPIN_STUCK : TX_SPIN_LIMIT;
-    for (int i = 0; i < limit; i++) {
+    uint64_t limit = dropped >= STUCK_AFTER ? TX_WAIT_STUCK : TX_WAIT_CYCLES;
+    uint64_t start = rdtsc();
+    do {
         if (inb(COM1 + REG_LSR) & LSR_THR_EMPTY) {
             outb(COM1 + REG_DATA, (uint8_t)c);
             dropped = 0;
             return;
         }
         cpu_pause();
-    }
+    } while (rdtsc() - start < limit);
     dropped++;
 }
 

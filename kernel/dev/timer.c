@@ -22,12 +22,22 @@ static uint32_t lapic_tick_count;   /* initial count for a TIMER_HZ period */
 static uint64_t clock_base;         /* HPET counter or TSC at timer_init */
 static uint64_t clock_mult;         /* ns = (clock - base) * mult >> 32 */
 static bool ready;
+static void (*volatile bsp_hook)(void);
 
 static void timer_irq(struct trap_frame *tf)
 {
     (void)tf;
-    this_cpu()->ticks++;
+    struct percpu *me = this_cpu();
+    me->ticks++;
     lapic_eoi();
+    void (*fn)(void) = bsp_hook;
+    if (fn && me->index == 0)
+        fn();
+}
+
+void timer_set_bsp_hook(void (*fn)(void))
+{
+    bsp_hook = fn;
 }
 
 /* One round: LAPIC ticks (divided) and TSC cycles in `us` microseconds by the reference. */

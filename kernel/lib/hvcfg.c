@@ -118,7 +118,9 @@ enum hvcfg_tok hvcfg_lex_next(struct hvcfg_lexer *lx, struct hvcfg_pair *out)
 enum key_kind {
     KIND_CHOICE,    /* one word of choices[]; stored as its index (uint32_t) */
     KIND_UINT,      /* decimal in [min, max] (uint32_t) */
-    KIND_NAME       /* min..max of a-z 0-9 '-' (char array of max + 1) */
+    KIND_NAME,      /* min..max of a-z 0-9 '-' (char array of max + 1) */
+    KIND_IPV4,      /* a.b.c.d, not 0.0.0.0 (uint32_t) */
+    KIND_CIDR       /* a.b.c.d/prefix: address and prefix (two uint32_t) */
 };
 
 struct key_def {
@@ -140,6 +142,12 @@ static const char *const mode_names[] = {
     [HV_MODE_COUNT] = 0,
 };
 
+static const char *const net_mode_names[] = {
+    [HVCFG_NET_DHCP] = "dhcp",
+    [HVCFG_NET_STATIC] = "static",
+    0,
+};
+
 #define FIELD(f) __builtin_offsetof(struct hv_config, f)
 
 /* Adding a key: a field in struct hv_config and one line here. */
@@ -150,7 +158,16 @@ static const struct key_def keys[] = {
       3, 0, "seconds, 0-60" },
     { "hostname", KIND_NAME, FIELD(hostname), 1, HVCFG_HOSTNAME_MAX, 0,
       0, "hv", "1-63 of a-z 0-9 -" },
+    { "net.mode", KIND_CHOICE, FIELD(net_mode), 0, 0, net_mode_names,
+      HVCFG_NET_DHCP, 0, "dhcp or static" },
+    { "net.address", KIND_CIDR, FIELD(net_address), 1, 32, 0,
+      0, 0, "a.b.c.d/prefix, prefix 1-32" },
+    { "net.gateway", KIND_IPV4, FIELD(net_gateway), 0, 0, 0,
+      0, 0, "a.b.c.d" },
+    { "net.dns", KIND_IPV4, FIELD(net_dns), 0, 0, 0,
+      0, 0, "a.b.c.d" },
 };
+_Static_assert(FIELD(net_prefix) == FIELD(net_address) + 4, "KIND_CIDR stores two fields");
 
 #define NKEYS (sizeof keys / sizeof keys[0])
 _Static_assert(NKEYS <= 32, "the duplicate check keeps one bit per key");
@@ -194,6 +211,33 @@ static int zlen(const char *z)
     return n;
 }
 
+/* Parses a.b.c.d (each part 0-255, 1-3 digits) from the start of v[0..n);
+ * returns the bytes used, 0 when there is no address there. */
+static size_t parse_ipv4(const char *v, size_t n, uint32_t *out)
+{
+    size_t i = 0;
+    uint32_t a = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (i >= n || v[i] != '.')
+                return 0;
+            i++;
+        }
+        uint32_t x = 0;
+        size_t digits = 0;
+        while (i < n && v[i] >= '0' && v[i] <= '9' && digits < 4) {
+            x = x * 10 + (uint32_t)(v[i] - '0');
+            i++;
+            digits++;
+        }
+        if (digits == 0 || digits > 3 || x > 255)
+            return 0;
+        a = a << 8 | x;
+    }
+    *out = a;
+    return i;
+}
+
 /* Returns 0 and stores the value, or -1 when v is not valid for k. */
 static int apply(struct hv_config *c, const struct key_def *k, const char *v, size_t n)
 {
@@ -232,6 +276,32 @@ static int apply(struct hv_config *c, const struct key_def *k, const char *v, si
         }
         set_str(str_field(c, k), v, n);
         return 0;
+    case KIND_IPV4: {
+        uint32_t a = 0;
+        if (n == 0 || parse_ipv4(v, n, &a) != n || a == 0)
+            return -1;
+        *num_field(c, k) = a;
+        return 0;
+    }
+    case KIND_CIDR: {
+        uint32_t a, prefix = 0;
+        size_t i = parse_ipv4(v, n, &a);
+        /* A host address: not 0.0.0.0, not multicast or reserved. */
+        if (i == 0 || i + 1 >= n || v[i] != '/' || a == 0 || a >= 0xE0000000u)
+            return -1;
+        if (n - i - 1 > 2)
+            return -1;
+        for (i++; i < n; i++) {
+            if (v[i] < '0' || v[i] > '9')
+                return -1;
+            prefix = prefix * 10 + (uint32_t)(v[i] - '0');
+        }
+        if (prefix < k->min || prefix > k->max)
+            return -1;
+        num_field(c, k)[0] = a;
+        num_field(c, k)[1] = prefix;
+        return 0;
+    }
     }
     return -1;
 }
@@ -242,6 +312,8 @@ void hvcfg_defaults(struct hv_config *out)
         const struct key_def *k = &keys[i];
         if (k->kind == KIND_NAME)
             set_str(str_field(out, k), k->def_str, (size_t)zlen(k->def_str));
+        else if (k->kind == KIND_CIDR)
+            num_field(out, k)[0] = num_field(out, k)[1] = 0;
         else
             *num_field(out, k) = k->def_num;
     }

@@ -51,7 +51,16 @@ struct hv_config {
     uint32_t boot_default;              /* enum hv_boot_mode */
     uint32_t boot_timeout;              /* seconds, 0-60 */
     char hostname[HVCFG_HOSTNAME_MAX + 1]; /* NUL-terminated */
+    /* Network (docs/network.md). IPv4 addresses are a.b.c.d as
+     * a << 24 | b << 16 | c << 8 | d; 0 means not set. */
+    uint32_t net_mode;                  /* enum hvcfg_net_mode */
+    uint32_t net_address;               /* net.address = a.b.c.d/prefix ... */
+    uint32_t net_prefix;                /* ... 1-32 (must follow net_address) */
+    uint32_t net_gateway;
+    uint32_t net_dns;
 };
+
+enum hvcfg_net_mode { HVCFG_NET_DHCP = 0, HVCFG_NET_STATIC = 1 };
 
 /* line is the 1-based line number; msg is a NUL-terminated sentence
  * fragment such as "unknown key \"foo\"", valid only during the call. */

@@ -24,6 +24,7 @@ static const struct shell_cmd commands[] = {
     { "vm",       "virtual machines: vm list|start|stop|console|info <name>", cmd_vm },
     { "pci",      "one line per PCI device: bus:dev.fn vendor:device class", cmd_pci },
     { "disks",    "one line per disk: model, size, sector size, partitions", cmd_disks },
+    { "net",      "network: per interface MAC, link, counters, IPv4; DNS, hostname", cmd_net },
     { "fault",    "diagnostic: touch an unmapped address to show the exception dump", cmd_fault },
 };
 

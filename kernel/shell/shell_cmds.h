@@ -22,6 +22,7 @@ void cmd_poweroff(int argc, char **argv);
 void cmd_fault(int argc, char **argv);
 void cmd_pci(int argc, char **argv);         /* cmd_disk.c, owner: storage */
 void cmd_disks(int argc, char **argv);
+void cmd_net(int argc, char **argv);         /* cmd_net.c, owner: net */
 void cmd_vm(int argc, char **argv);          /* cmd_vm.c, owner: vmm */
 
 #endif

@@ -192,7 +192,7 @@ class Qemu:
     """
 
     def __init__(self, image, accel="kvm", smp=1, mem=512, tag=None,
-                 extra_args=(), no_reboot=False, cpu=None):
+                 extra_args=(), no_reboot=False, cpu=None, writable=False):
         self.image = Path(image)
         self.accel = accel
         self.smp = smp
@@ -226,8 +226,10 @@ class Qemu:
         self.cmdline = [
             "qemu-system-x86_64", *cpu_args,
             "-machine", "pc", "-smp", str(smp), "-m", str(mem),
-            # snapshot: a test must never change the image it boots
-            "-drive", f"file={self.image},format={fmt},if=ide,snapshot=on",
+            # snapshot: a test must never change the image it boots, unless
+            # it asks (writable=True) for a private copy it made itself
+            "-drive", f"file={self.image},format={fmt},if=ide"
+                      + ("" if writable else ",snapshot=on"),
             "-display", "none", "-vga", "std",
             "-chardev", f"socket,id=qmp0,path={self._qmp_path},server=on,wait=off",
             "-mon", "chardev=qmp0,mode=control",
