@@ -9,7 +9,8 @@
 
 static void usage(void)
 {
-    kprintf("usage: vm list | vm start <name> | vm stop <name> | vm console <name> | vm info <name>\n");
+    kprintf("usage: vm list | vm start <name> | vm stop <name> | vm console <name> | vm info <name>"
+            " | vm clone <name> <new-name>\n");
 }
 
 static void show_console(const char *name)
@@ -40,6 +41,14 @@ void cmd_vm(int argc, char **argv)
         if (vmm_unavailable())
             kprintf("(%s)\n", vmm_unavailable());
         vm_list();
+        return;
+    }
+    if (strcmp(sub, "clone") == 0 && argc == 4) {
+        int err = vm_clone(argv[2], argv[3]);
+        if (err < 0)
+            kprintf("vm clone: %s: %s\n", err == -E_NOENT ? argv[2] : argv[3], vmm_strerror(err));
+        else
+            kprintf("vm %s: defined as a copy of %s\n", argv[3], argv[2]);
         return;
     }
     if (argc != 3) {

@@ -18,3 +18,8 @@ guest_\name\()_end:
     guest hostile
     guest triple
     guest spin
+    guest timer
+    guest cmos
+    guest kbc
+    guest mmio
+    guest tick

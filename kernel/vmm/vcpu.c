@@ -7,6 +7,9 @@
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "dev/timer.h"
+#include "vmm/irq.h"
+#include "vmm/mmio_decode.h"
 #include "vmm/vm.h"
 
 enum { EXIT_RESUME, EXIT_STOP };
@@ -20,7 +23,7 @@ static const char *const kind_names[VM_EXIT_KINDS] = {
     [VM_EXIT_CPUID] = "cpuid",   [VM_EXIT_MSR] = "msr",         [VM_EXIT_IO] = "io",
     [VM_EXIT_NPF] = "npf",       [VM_EXIT_HLT] = "hlt",         [VM_EXIT_HYPERCALL] = "hypercall",
     [VM_EXIT_INTR] = "intr",     [VM_EXIT_NMI] = "nmi",         [VM_EXIT_SHUTDOWN] = "shutdown",
-    [VM_EXIT_INVALID] = "invalid", [VM_EXIT_OTHER] = "other",
+    [VM_EXIT_INVALID] = "invalid", [VM_EXIT_OTHER] = "other", [VM_EXIT_IRQ_WINDOW] = "irq-window",
 };
 
 const char *vm_exit_kind_name(enum vm_exit_kind kind)
@@ -155,20 +158,97 @@ static int on_io(struct vcpu *v, const struct vm_exit *e)
         return EXIT_STOP;
     }
     skip(v, e);
+    /* hv has no VM reset yet: a guest that resets the machine is done. */
+    if (vm->reset_requested) {
+        vm_set_stop_reason(vm, "reset requested by the guest");
+        return EXIT_STOP;
+    }
+    return EXIT_RESUME;
+}
+
+#define CR0_PE (1ull << 0)
+#define CR0_PG (1ull << 31)
+#define EFER_LMA (1ull << 10)
+#define RFLAGS_VM (1ull << 17)
+
+/* Up to 15 bytes at CS:RIP of an unpaged guest, as far as guest RAM goes. */
+static size_t fetch_insn(struct vcpu *v, const struct vcpu_mode *m, uint8_t *buf)
+{
+    uint64_t lin = (m->cs_base + v->regs.rip) & 0xFFFFFFFFull;
+    size_t n = 0;
+    while (n < MMIO_MAX_LEN && vm_read_guest(v->vm, lin + n, buf + n, 1) == 0)
+        n++;
+    return n;
+}
+
+/* The access hit a device's MMIO range: decode the instruction, let the
+ * device do the read and/or write, and step over it.  Guests with paging
+ * on are refused for now (their RIP would need a guest page walk). */
+static int on_mmio(struct vcpu *v, const struct vm_exit *e, const struct iobus_range *dev)
+{
+    struct vm *vm = v->vm;
+    uint64_t gpa = e->npf.gpa;
+    struct vcpu_mode m;
+    if (!v->ops->get_mode) {
+        vm_set_stop_reason(vm, "killed: MMIO to %s at gpa 0x%lx: not emulated with %s", dev->name,
+                           gpa, v->ops->name);
+        return EXIT_STOP;
+    }
+    v->ops->get_mode(v, &m);
+    if (m.cr0 & CR0_PG) {
+        vm_set_stop_reason(vm, "killed: MMIO to %s at gpa 0x%lx with guest paging on is not "
+                           "emulated yet", dev->name, gpa);
+        return EXIT_STOP;
+    }
+    enum mmio_mode mode = !(m.cr0 & CR0_PE) || (v->regs.rflags & RFLAGS_VM) ? MMIO_MODE_REAL16
+                          : m.cs_db ? MMIO_MODE_PROT32 : MMIO_MODE_PROT16;
+    uint8_t bytes[MMIO_MAX_LEN];
+    size_t n = fetch_insn(v, &m, bytes);
+    struct mmio_insn insn;
+    int rc = mmio_decode(bytes, n, mode, &insn);
+    if (rc < 0) {
+        char hex[3 * MMIO_MAX_LEN + 1] = "";
+        unsigned shown = rc == -MMIO_ETRUNC ? (unsigned)n : insn.len;
+        for (unsigned i = 0; i < shown && i < n; i++)
+            ksnprintf(hex + 3 * i, 4, "%02x ", bytes[i]);
+        vm_set_stop_reason(vm, "killed: MMIO to %s at gpa 0x%lx by %s (%s) at rip 0x%lx",
+                           dev->name, gpa, mmio_strerror(rc), n ? hex : "no bytes in RAM",
+                           v->regs.rip);
+        return EXIT_STOP;
+    }
+    struct mmio_regs r;
+    memcpy(r.gpr, v->regs.gpr, sizeof(r.gpr));
+    r.rflags = v->regs.rflags;
+    uint64_t val = 0;
+    if (insn.dir != MMIO_WRITE)
+        rc = iobus_read(&vm->bus, IOBUS_MMIO, gpa, insn.size, &val);
+    if (rc == 0)
+        rc = mmio_emulate(&insn, &r, &val);
+    if (rc == 0 && insn.dir != MMIO_READ)
+        rc = iobus_write(&vm->bus, IOBUS_MMIO, gpa, insn.size, val);
+    if (rc < 0) {
+        vm_set_stop_reason(vm, "killed: MMIO to %s at gpa 0x%lx (%u bytes) failed: %s", dev->name,
+                           gpa, insn.size, rc == -E_NOENT ? "crosses the end of the device" :
+                           "bad access");
+        return EXIT_STOP;
+    }
+    memcpy(v->regs.gpr, r.gpr, sizeof(r.gpr));
+    v->regs.rflags = r.rflags;
+    v->regs.rip += insn.len;
+    if (mode != MMIO_MODE_PROT32)
+        v->regs.rip &= 0xFFFF;
     return EXIT_RESUME;
 }
 
 static int on_npf(struct vcpu *v, const struct vm_exit *e)
 {
-    /* Guest RAM is mapped in full, so a fault is outside it.  MMIO devices
-     * (iobus IOBUS_MMIO + mmio_decode) are not wired yet: refuse those too. */
+    /* Guest RAM is mapped in full, so a fault is outside it: a device's
+     * MMIO range, or nothing at all. */
     const struct iobus_range *dev = iobus_find(&v->vm->bus, IOBUS_MMIO, e->npf.gpa);
-    if (dev)
-        vm_set_stop_reason(v->vm, "killed: MMIO to %s at gpa 0x%lx is not emulated yet",
-                           dev->name, e->npf.gpa);
-    else
-        vm_set_stop_reason(v->vm, "killed: access outside its memory at gpa 0x%lx (%s)",
-                           e->npf.gpa, e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read");
+    if (dev && !e->npf.fetch)
+        return on_mmio(v, e, dev);
+    vm_set_stop_reason(v->vm, "killed: access outside its memory at gpa 0x%lx (%s)",
+                       e->npf.gpa, e->npf.fetch ? "fetch" : e->npf.write ? "write" : "read");
     return EXIT_STOP;
 }
 
@@ -179,10 +259,8 @@ static int on_hlt(struct vcpu *v, const struct vm_exit *e)
         vm_set_stop_reason(v->vm, "halted with interrupts disabled");
         return EXIT_STOP;
     }
-    /* No virtual interrupt source is wired yet, so nothing can wake the
-     * guest: sleep (host hlt, woken by the host tick) until vm stop. */
-    while (!v->stop_request)
-        cpu_hlt();
+    /* vcpu_run_slice gives the CPU away until an interrupt is due. */
+    v->halted = true;
     return EXIT_RESUME;
 }
 
@@ -267,19 +345,48 @@ static const exit_handler_fn exit_table[VM_EXIT_KINDS] = {
     [VM_EXIT_SHUTDOWN] = on_shutdown,
     [VM_EXIT_INVALID] = on_invalid,
     [VM_EXIT_OTHER] = on_other,
+    [VM_EXIT_IRQ_WINDOW] = on_host_event,   /* vcpu_irq_prepare injects at the next entry */
 };
 
-void vcpu_run_loop(struct vcpu *v)
+enum vcpu_slice vcpu_run_slice(struct vcpu *v, uint64_t until_ns)
 {
     struct vm_exit e;
-    while (!v->stop_request) {
+    for (;;) {
+        if (v->stop_request) {
+            vm_set_stop_reason(v->vm, "stopped by request");
+            return VCPU_SLICE_STOPPED;
+        }
+        if (v->halted) {
+            /* HLT with IF=1: wait for the PIC.  The guest already is past
+             * its HLT, so an interrupt simply resumes it. */
+            vm_irq_update(v->vm);
+            if (!vm_irq_pending(v->vm) || !v->ops->irq_ready) {
+                v->wake_ns = vm_irq_deadline(v->vm);
+                return VCPU_SLICE_HALTED;
+            }
+            v->halted = false;
+        }
+        vcpu_irq_prepare(v);
         memset(&e, 0, sizeof(e));
         v->ops->run(v, &e);
         unsigned k = (unsigned)e.kind < VM_EXIT_KINDS ? (unsigned)e.kind : VM_EXIT_OTHER;
         v->exits[k]++;
         v->exits_total++;
         if (exit_table[k](v, &e) == EXIT_STOP)
-            return;
+            return VCPU_SLICE_STOPPED;
+        if (timer_now_ns() >= until_ns)
+            return VCPU_SLICE_PREEMPTED;
     }
-    vm_set_stop_reason(v->vm, "stopped by request");
+}
+
+void vcpu_run_loop(struct vcpu *v)
+{
+    for (;;) {
+        enum vcpu_slice r = vcpu_run_slice(v, UINT64_MAX);
+        if (r == VCPU_SLICE_STOPPED)
+            return;
+        /* Halted: sleep on the host tick until the device deadline. */
+        while (!v->stop_request && timer_now_ns() < v->wake_ns)
+            cpu_hlt();
+    }
 }

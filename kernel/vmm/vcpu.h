@@ -7,7 +7,9 @@
  *
  * Usage (on the CPU that runs the vCPU, interrupts on):
  *     ops->cpu_init();  ops->init(v);
- *     vcpu_run_loop(v);          returns when the VM stops; reason in vm->stop_reason
+ *     vcpu_run_slice(v, until);  the scheduler's unit: returns at a stop, at
+ *                                until_ns, or when the guest halts (sched.c)
+ *     vcpu_run_loop(v);          or: until the VM stops; reason in vm->stop_reason
  *     ops->destroy(v);
  */
 #ifndef HV_VMM_VCPU_H
@@ -32,6 +34,7 @@ enum vm_exit_kind {
     VM_EXIT_SHUTDOWN,         /* triple fault */
     VM_EXIT_INVALID,          /* the CPU refused the guest state (VMRUN failed) */
     VM_EXIT_OTHER,            /* any exit hv does not handle: stops the VM */
+    VM_EXIT_IRQ_WINDOW,       /* the guest can take an interrupt now (ops->irq_window) */
     VM_EXIT_KINDS,
 };
 
@@ -62,6 +65,16 @@ struct vcpu_regs {
 
 #define RFLAGS_IF (1ull << 9)
 
+/* What fetching and decoding a guest instruction needs (MMIO emulation). */
+struct vcpu_mode {
+    uint64_t cs_base;
+    uint64_t cr0, cr3, cr4, efer;
+    bool cs_l, cs_db;         /* CS.L (64-bit code) and CS.D/B (32-bit default) */
+};
+
+/* Where a vCPU is, for the scheduler (kernel/vmm/sched.c) and `vm list`. */
+enum vcpu_run_state { VCPU_READY, VCPU_ON_CPU, VCPU_HALTED };
+
 struct vcpu_ops {
     const char *name;                                   /* "svm" */
     /* The calling CPU: turn virtualization on; idempotent.  0 or -E_*. */
@@ -82,6 +95,15 @@ struct vcpu_ops {
     int (*msr_get)(struct vcpu *v, uint32_t msr, uint64_t *value);
     int (*msr_set)(struct vcpu *v, uint32_t msr, uint64_t value);
     void (*destroy)(struct vcpu *v);
+    /* Added for interrupt injection (kernel/vmm/irq.c); a backend that leaves
+     * them NULL gets no device interrupts.  irq_ready: the guest would take
+     * an external interrupt at the next entry (RFLAGS.IF, no interrupt
+     * shadow, no event already waiting for injection).  irq_window(on):
+     * make the guest exit (VM_EXIT_IRQ_WINDOW) as soon as it would. */
+    bool (*irq_ready)(struct vcpu *v);
+    void (*irq_window)(struct vcpu *v, bool on);
+    /* CS base, control registers and CS.L/D of the guest (for MMIO). */
+    void (*get_mode)(struct vcpu *v, struct vcpu_mode *m);
 };
 
 struct vcpu {
@@ -94,11 +116,26 @@ struct vcpu {
     int cpu;                              /* host CPU index running it, -1: none */
     uint64_t exits[VM_EXIT_KINDS];
     uint64_t exits_total;
+    /* Scheduling (added): the guest executed HLT with IF=1 and waits for
+     * an interrupt; wake_ns is the device deadline it sleeps until. */
+    bool halted;
+    uint64_t wake_ns;
+    volatile enum vcpu_run_state run_state;
+    uint64_t irqs_injected;
 };
+
+/* Why vcpu_run_slice returned. */
+enum vcpu_slice { VCPU_SLICE_STOPPED, VCPU_SLICE_PREEMPTED, VCPU_SLICE_HALTED };
 
 /* Runs the guest, dispatching each exit through the exit table, until a
  * handler or a stop request ends it.  The reason is in the VM's stop_reason. */
 void vcpu_run_loop(struct vcpu *v);
+
+/* Runs the guest until it stops (reason recorded), until_ns (timer_now_ns)
+ * has passed at an exit (the host tick guarantees one), or it halts waiting
+ * for an interrupt (then v->wake_ns says until when; VDEV_NO_DEADLINE:
+ * until a stop request).  Call again to continue. */
+enum vcpu_slice vcpu_run_slice(struct vcpu *v, uint64_t until_ns);
 
 /* "cpuid", "msr", ... for counters and messages. */
 const char *vm_exit_kind_name(enum vm_exit_kind kind);

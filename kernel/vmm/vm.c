@@ -8,6 +8,8 @@
 #include "mm/heap.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
+#include "dev/timer.h"
+#include "vmm/host_rtc.h"
 
 #define CHUNK_PAGES (VM_CHUNK / PAGE_SIZE)
 
@@ -179,10 +181,89 @@ static void uart_tx(void *ctx, uint8_t byte)
     vm_console_put(ctx, &ch, 1);
 }
 
+static uint64_t clock_mono(void *ctx)
+{
+    (void)ctx;
+    return timer_now_ns();
+}
+
+static uint64_t clock_wall(void *ctx)
+{
+    (void)ctx;
+    return host_wallclock_ns();
+}
+
+/* The guest pulsed the reset line (i8042 command 0xFE or the output port):
+ * the VM stops with "reset requested by the guest" after this I/O exit. */
+static void kbc_reset(void *ctx)
+{
+    struct vm *vm = ctx;
+    vm->reset_requested = true;
+}
+
+/* Legacy ports a PC guest touches that hv gives no model: writes vanish,
+ * reads float high (so probes find no COM2-4 or LPT1) -- except port 0x92,
+ * whose bit 1 says A20 is on. */
+static uint64_t ignore_read(void *dev, uint64_t addr, unsigned size)
+{
+    (void)dev;
+    (void)size;
+    return addr == 0x92 ? 0x02 : 0xFF;
+}
+
+static void ignore_write(void *dev, uint64_t addr, unsigned size, uint64_t value)
+{
+    (void)dev;
+    (void)addr;
+    (void)size;
+    (void)value;
+}
+
+static const struct iobus_ops ignore_ops = { ignore_read, ignore_write };
+
+static const struct { uint16_t base, len; const char *name; } ignored[] = {
+    { 0x00, 0x10, "dma1" },         /* 8237 DMA controller 1 */
+    { 0x80, 0x10, "post+dma-page" },/* POST code (0x80) and DMA page registers */
+    { 0x92, 0x01, "port92" },       /* system control port A (fast A20, reset: ignored) */
+    { 0xC0, 0x20, "dma2" },         /* 8237 DMA controller 2 */
+    { 0xED, 0x01, "io-delay" },     /* the other I/O delay port */
+    { 0xF0, 0x02, "fpu-error" },    /* x87 error latch */
+    { 0x2E8, 0x08, "com4" },
+    { 0x2F8, 0x08, "com2" },
+    { 0x378, 0x08, "lpt1" },
+    { 0x3E8, 0x08, "com3" },
+};
+
 int vm_devices_init(struct vm *vm)
 {
-    iobus_init(&vm->bus);
-    /* No interrupt controller yet: the UART's line goes nowhere. */
-    vuart_init(&vm->uart, 0x3F8, (struct vdev_irq){ NULL, NULL, 4 }, uart_tx, vm);
-    return vuart_attach(&vm->uart, &vm->bus);
+    struct iobus *bus = &vm->bus;
+    iobus_init(bus);
+    vm->reset_requested = false;
+    struct vdev_clock mono = { clock_mono, NULL }, wall = { clock_wall, NULL };
+    struct vkbc_hooks kbc_hooks = { .reset = kbc_reset, .ctx = vm };
+    uint64_t below_4g = vm->mem_bytes < (4ull << 30) ? vm->mem_bytes : 4ull << 30;
+
+    /* No notify callback: the vCPU polls the PIC before every entry, and
+     * a halted vCPU is woken by the scheduler at its device deadline. */
+    vpic_init(&vm->pic, NULL, NULL);
+    vpit_init(&vm->pit, mono, (struct vdev_irq){ vpic_irq_cb, &vm->pic, 0 });
+    vcmos_init(&vm->cmos, wall, (struct vdev_irq){ vpic_irq_cb, &vm->pic, 8 }, below_4g,
+               vm->mem_bytes - below_4g);
+    vkbc_init(&vm->kbc, (struct vdev_irq){ vpic_irq_cb, &vm->pic, 1 },
+              (struct vdev_irq){ vpic_irq_cb, &vm->pic, 12 }, &kbc_hooks);
+    vuart_init(&vm->uart, 0x3F8, (struct vdev_irq){ vpic_irq_cb, &vm->pic, 4 }, uart_tx, vm);
+    testdev_init(&vm->testdev);
+
+    int rc = 0;
+    if ((rc = vpic_attach(&vm->pic, bus)) < 0 || (rc = vpit_attach(&vm->pit, bus)) < 0 ||
+        (rc = vcmos_attach(&vm->cmos, bus)) < 0 || (rc = vkbc_attach(&vm->kbc, bus)) < 0 ||
+        (rc = vuart_attach(&vm->uart, bus)) < 0 || (rc = testdev_attach(&vm->testdev, bus)) < 0)
+        return rc;
+    for (unsigned i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++) {
+        rc = iobus_register(bus, IOBUS_PIO, ignored[i].base, ignored[i].len, &ignore_ops, NULL, 1,
+                            ignored[i].name);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }

@@ -12,7 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "arch/x86_64/spinlock.h"
+#include "vmm/dev/cmos.h"
+#include "vmm/dev/i8042.h"
+#include "vmm/dev/pic.h"
+#include "vmm/dev/pit.h"
 #include "vmm/dev/uart16550.h"
+#include "vmm/testdev.h"
 #include "vmm/iobus.h"
 #include "vmm/vcpu.h"
 
@@ -52,8 +57,14 @@ struct vm {
     struct vm_mem_chunk *chunks;          /* mem_bytes / VM_CHUNK of them while running */
     unsigned nchunks;
 
-    struct iobus bus;
+    struct iobus bus;                     /* the PC devices below, attached at every start */
+    struct vpic pic;
+    struct vpit pit;
+    struct vcmos cmos;
+    struct vkbc kbc;
     struct vuart uart;
+    struct testdev testdev;               /* MMIO at TESTDEV_GPA */
+    bool reset_requested;                 /* the guest pulsed the i8042 reset line */
     struct vm_console console;
     struct vcpu vcpu;
     void *arch;                           /* the backend's per-VM state (nested tables) */
@@ -84,7 +95,9 @@ size_t vm_console_read(struct vm *vm, char *buf, size_t n);
 /* Records why the VM is stopping (the first reason wins). */
 void vm_set_stop_reason(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Builds the VM's devices on a fresh bus (called at every start). */
+/* Builds the VM's devices on a fresh bus (called at every start): PIC,
+ * PIT, CMOS/RTC, i8042, COM1, the ignored legacy ports and the MMIO test
+ * device (docs/vmm.md). */
 int vm_devices_init(struct vm *vm);
 
 #endif

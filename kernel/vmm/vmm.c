@@ -12,7 +12,9 @@
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "vmm/sched.h"
 #include "vmm/svm/svm.h"
+#include "vmm/vmx/vmx.h"
 #include "vmm/vm.h"
 
 #define BOOT_GPA 0x7C00u
@@ -22,14 +24,17 @@ static const struct vcpu_ops *backend;      /* NULL: no VMs */
 static const char *unavailable = "VMs run only in hypervisor mode (boot menu entry 1)";
 static struct vm *vms;
 static spinlock_t vms_lock = SPINLOCK_INIT;
-/* The vCPU each CPU is to run, set by vm_start before the IPI. */
-static struct vcpu *volatile assigned[HV_MAX_CPUS];
 
 /* Built-in test guests (tests/guests/NAME.asm, embedded by guests.S). */
 extern const uint8_t guest_hello[], guest_hello_end[];
 extern const uint8_t guest_hostile[], guest_hostile_end[];
 extern const uint8_t guest_triple[], guest_triple_end[];
 extern const uint8_t guest_spin[], guest_spin_end[];
+extern const uint8_t guest_timer[], guest_timer_end[];
+extern const uint8_t guest_cmos[], guest_cmos_end[];
+extern const uint8_t guest_kbc[], guest_kbc_end[];
+extern const uint8_t guest_mmio[], guest_mmio_end[];
+extern const uint8_t guest_tick[], guest_tick_end[];
 
 const char *vmm_unavailable(void)
 {
@@ -43,7 +48,7 @@ const char *vmm_strerror(int err)
     case -E_EXIST: return "a VM with that name exists";
     case -E_BUSY: return "it is running";
     case -E_NOMEM: return "out of memory";
-    case -E_NOSPC: return "no idle CPU (or address-space id) left to run it: each running VM takes one CPU of its own";
+    case -E_NOSPC: return "no CPU (or address-space id) left to run it: VMs run on the application processors, at most 16 each, at most 15 at once";
     case -E_INVAL: return "invalid argument or state";
     case -E_TIMEDOUT: return "the vCPU did not stop in time";
     case -E_NOSYS: return vmm_unavailable() ? vmm_unavailable() : "not supported";
@@ -95,6 +100,19 @@ int vm_create(const char *name, unsigned mem_mib, const void *image, size_t imag
     return rc;
 }
 
+int vm_clone(const char *src, const char *dst)
+{
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    struct vm *vm = find(src);
+    uint64_t mem = vm ? vm->mem_bytes : 0;
+    const void *image = vm ? vm->image : NULL;
+    size_t len = vm ? vm->image_len : 0;
+    spin_unlock_irqrestore(&vms_lock, f);
+    if (!vm)
+        return -E_NOENT;
+    return vm_create(dst, (unsigned)(mem >> 20), image, len);   /* images are built-in: static */
+}
+
 int vm_destroy(const char *name)
 {
     uint64_t f = spin_lock_irqsave(&vms_lock);
@@ -125,45 +143,15 @@ static void teardown(struct vm *vm)
     vm_mem_free(vm);
 }
 
-/* On the AP, from the VEC_VMM_RUN interrupt: run until the VM stops. */
-static void run_ipi(struct trap_frame *tf)
+/* On the AP, interrupts off, when the vCPU's VM has stopped. */
+static void vcpu_finished(struct vcpu *v)
 {
-    (void)tf;
-    unsigned me = this_cpu()->index % HV_MAX_CPUS;
-    struct vcpu *v = assigned[me];
-    lapic_eoi();                        /* the timer must keep ticking while we run */
-    if (!v)
-        return;
-    cpu_sti();
-    int rc = backend->cpu_init();
-    if (rc < 0)
-        vm_set_stop_reason(v->vm, "could not enable %s on cpu %u (%s)", backend->name, me,
-                           vmm_strerror(rc));
-    else
-        vcpu_run_loop(v);
-    cpu_cli();
     struct vm *vm = v->vm;
     vm_console_flush(vm);
     teardown(vm);
     kprintf("vm %s: stopped (%s)\n", vm->name, vm->stop_reason);
     v->cpu = -1;
-    __atomic_store_n(&assigned[me], NULL, __ATOMIC_RELEASE);
     __atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
-}
-
-/* An online AP with nothing assigned, claimed for v; -1 when none. */
-static int claim_cpu(struct vcpu *v)
-{
-    for (unsigned i = 1; i < HV_MAX_CPUS; i++) {
-        struct percpu *pc = percpu_get(i);
-        if (!pc || !pc->online)
-            continue;
-        struct vcpu *none = NULL;
-        if (__atomic_compare_exchange_n(&assigned[i], &none, v, false, __ATOMIC_ACQ_REL,
-                                        __ATOMIC_ACQUIRE))
-            return (int)i;
-    }
-    return -1;
 }
 
 int vm_start(const char *name)
@@ -189,10 +177,10 @@ int vm_start(const char *name)
     v->ops = backend;
     memset(v->exits, 0, sizeof(v->exits));
     v->exits_total = 0;
+    v->irqs_injected = 0;
     vm->console.line_len = 0;
 
-    int cpu = claim_cpu(v);
-    if (cpu < 0) {
+    if (!sched_has_room()) {
         rc = -E_NOSPC;
         goto fail;
     }
@@ -202,13 +190,14 @@ int vm_start(const char *name)
         (rc = backend->vm_init(vm)) < 0 ||
         (rc = backend->init(v)) < 0) {
         teardown(vm);
-        __atomic_store_n(&assigned[cpu], NULL, __ATOMIC_RELEASE);
         goto fail;
     }
     vm->starts++;
-    v->cpu = cpu;
     kprintf("vm %s: started\n", vm->name);
-    lapic_send_ipi(percpu_get((unsigned)cpu)->apic_id, VEC_VMM_RUN);
+    if ((rc = sched_add(v)) < 0) {
+        teardown(vm);
+        goto fail;
+    }
     return 0;
 fail:
     __atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
@@ -248,11 +237,14 @@ void vm_list(void)
         kprintf("no VMs defined\n");
         return;
     }
-    kprintf("  %-16s %-9s %7s  %4s %10s  %s\n", "name", "state", "memory", "cpu", "exits", "last stop");
+    kprintf("  %-16s %-9s %7s  %4s %-6s %10s  %s\n", "name", "state", "memory", "cpu", "vcpu",
+            "exits", "last stop");
     uint64_t f = spin_lock_irqsave(&vms_lock);
     for (struct vm *vm = vms; vm; vm = vm->next) {
-        kprintf("  %-16s %-9s %4lu MiB %4d %10lu  %s\n", vm->name, state_name(vm->state),
-                vm->mem_bytes >> 20, vm->vcpu.cpu, vm->vcpu.exits_total,
+        static const char *const vcpu_states[] = { "ready", "on-cpu", "halted" };
+        const char *vs = vm->state == VM_STOPPED ? "-" : vcpu_states[vm->vcpu.run_state % 3];
+        kprintf("  %-16s %-9s %4lu MiB %4d %-6s %10lu  %s\n", vm->name, state_name(vm->state),
+                vm->mem_bytes >> 20, vm->vcpu.cpu, vs, vm->vcpu.exits_total,
                 vm->stop_reason[0] ? vm->stop_reason : "-");
     }
     spin_unlock_irqrestore(&vms_lock, f);
@@ -267,7 +259,8 @@ int vm_info(const char *name)
             vm->mem_bytes >> 20, vm->starts, vm->vcpu.cpu);
     if (vm->stop_reason[0])
         kprintf("  last stop: %s\n", vm->stop_reason);
-    kprintf("  exits: %lu total\n", vm->vcpu.exits_total);
+    kprintf("  exits: %lu total, %lu interrupts injected\n", vm->vcpu.exits_total,
+            vm->vcpu.irqs_injected);
     for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
         if (vm->vcpu.exits[k])
             kprintf("    %-10s %lu\n", vm_exit_kind_name((enum vm_exit_kind)k), vm->vcpu.exits[k]);
@@ -297,22 +290,29 @@ static void define_builtin(const char *name, const uint8_t *start, const uint8_t
 void vmm_init(void)
 {
     const char *be = cpufeat_virt_backend();
-    if (!be || strcmp(be, "svm") != 0) {
-        unavailable = be ? "the VMX backend is not written yet" : "no hardware virtualization on this CPU";
+    const struct vcpu_ops *ops = !be ? NULL : strcmp(be, "svm") == 0 ? &svm_vcpu_ops
+                               : strcmp(be, "vmx") == 0 ? &vmx_vcpu_ops : NULL;
+    if (!ops) {
+        unavailable = "no hardware virtualization on this CPU";
         kprintf("hv: vmm: %s; VMs will be refused\n", unavailable);
         return;
     }
-    int rc = svm_vcpu_ops.cpu_init();
+    int rc = ops->cpu_init();
     if (rc < 0) {
-        unavailable = "SVM could not be enabled";
+        unavailable = ops == &svm_vcpu_ops ? "SVM could not be enabled" : "VMX could not be enabled";
         kprintf("hv: vmm: %s (%s); VMs will be refused\n", unavailable, vmm_strerror(rc));
         return;
     }
-    trap_set_handler(VEC_VMM_RUN, run_ipi);
-    backend = &svm_vcpu_ops;
+    sched_init(vcpu_finished);
+    backend = ops;
     kprintf("hv: vmm: backend %s\n", backend->name);
     define_builtin("hello", guest_hello, guest_hello_end);
     define_builtin("hostile", guest_hostile, guest_hostile_end);
     define_builtin("triple", guest_triple, guest_triple_end);
     define_builtin("spin", guest_spin, guest_spin_end);
+    define_builtin("timer", guest_timer, guest_timer_end);
+    define_builtin("cmos", guest_cmos, guest_cmos_end);
+    define_builtin("kbc", guest_kbc, guest_kbc_end);
+    define_builtin("mmio", guest_mmio, guest_mmio_end);
+    define_builtin("tick", guest_tick, guest_tick_end);
 }

@@ -1,11 +1,10 @@
 /* The VMM as the shell (and later the management API) sees it: VMs by name.
  * Owner: vmm.
  *
- * Scheduling, for now: every running VM owns one application processor.
- * vm_start picks an idle AP (CPU 1 and up) and sends it VEC_VMM_RUN; the AP
- * runs the vCPU from that interrupt until the VM stops, then goes back to
- * its idle loop.  The bootstrap CPU never runs guests, so the shell stays
- * responsive whatever a guest does.  With no idle AP, vm_start says so.
+ * Scheduling (vmm/sched.h): each running VM's vCPU is pinned to one
+ * application processor, which time-shares its vCPUs with a 20 ms quantum.
+ * The bootstrap CPU never runs guests, so the shell stays responsive
+ * whatever a guest does.  Without an AP, vm_start says so.
  */
 #ifndef HV_VMM_VMM_H
 #define HV_VMM_VMM_H
@@ -26,9 +25,12 @@ const char *vmm_unavailable(void);
 /* A VM with mem_mib MiB of RAM (rounded up to 2 MiB) that boots image at
  * 0x7C00 in real mode.  image must stay valid.  0, -E_EXIST, -E_INVAL, -E_NOMEM. */
 int vm_create(const char *name, unsigned mem_mib, const void *image, size_t image_len);
+/* A new VM dst with src's memory size and image (to run several copies of
+ * one guest side by side).  0, -E_NOENT (no src), -E_EXIST, -E_INVAL, -E_NOMEM. */
+int vm_clone(const char *src, const char *dst);
 /* Stopped VMs only; -E_BUSY while it runs. */
 int vm_destroy(const char *name);
-/* 0, -E_NOENT, -E_BUSY (running), -E_NOSPC (no idle CPU), -E_NOMEM, -E_NOSYS (no VMM).
+/* 0, -E_NOENT, -E_BUSY (running), -E_NOSPC (no AP or ASID), -E_NOMEM, -E_NOSYS (no VMM).
  * Logs "vm <name>: started" and, later, "vm <name>: stopped (<reason>)". */
 int vm_start(const char *name);
 /* Asks the vCPU to stop and waits for it (up to a second).  0, -E_NOENT,

@@ -5,9 +5,10 @@ GUESTS_SRC := $(wildcard tests/guests/*.asm)
 GUESTS_OUT := $(BUILD)/tests/guests
 GUESTS_BIN := $(patsubst tests/guests/%.asm,$(GUESTS_OUT)/%.bin,$(GUESTS_SRC))
 
-$(GUESTS_OUT)/%.bin: tests/guests/%.asm
+# lib.inc: code the guests share (%include "lib.inc").
+$(GUESTS_OUT)/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
 	@mkdir -p $(dir $@)
-	nasm -f bin -Werror -o $@ $<
+	nasm -f bin -Werror -I tests/guests/ -o $@ $<
 
 $(K_OUT)/vmm/guests.o: $(GUESTS_BIN)
 $(K_OUT)/vmm/guests.o: K_CFLAGS += -DHV_GUESTS_BUILT -Wa,-I,$(GUESTS_OUT)

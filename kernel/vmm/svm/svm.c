@@ -37,7 +37,8 @@ struct svm_cpu {
 struct svm_vcpu {
     void *vmcb;
     uint64_t vmcb_pa;
-    bool flushed;               /* the TLB was flushed for this ASID on first entry */
+    int last_cpu;               /* where it last ran; -1: never.  Another CPU: flush */
+    uint64_t exit_rip;          /* RIP at the last exit; moved by hv: shadow is over */
 };
 
 static struct svm_cpu cpus[HV_MAX_CPUS];
@@ -202,8 +203,8 @@ static int svm_vcpu_init(struct vcpu *v)
     }
     void *vmcb = sv->vmcb = phys_to_virt(sv->vmcb_pa);
 
-    vmcb_set32(vmcb, VMCB_INTERCEPT_MISC1, MISC1_INTR | MISC1_NMI | MISC1_CPUID | MISC1_INVD |
-               MISC1_HLT | MISC1_IOIO | MISC1_MSR | MISC1_SHUTDOWN);
+    vmcb_set32(vmcb, VMCB_INTERCEPT_MISC1, MISC1_INTR | MISC1_NMI | MISC1_VINTR | MISC1_CPUID |
+               MISC1_INVD | MISC1_HLT | MISC1_IOIO | MISC1_MSR | MISC1_SHUTDOWN);
     /* VMRUN must be intercepted or VMRUN fails; the other SVM instructions
      * would let a guest touch state that is not its own. */
     vmcb_set32(vmcb, VMCB_INTERCEPT_MISC2, MISC2_VMRUN | MISC2_VMMCALL | MISC2_VMLOAD |
@@ -221,6 +222,8 @@ static int svm_vcpu_init(struct vcpu *v)
     v->regs.rip = v->vm->entry_rip;
     v->regs.rflags = 0x2;
     v->regs.gpr[VCPU_RSP] = v->vm->entry_rip;       /* a stack below the boot sector */
+    sv->last_cpu = -1;
+    sv->exit_rip = v->regs.rip;
     v->arch = sv;
     return 0;
 }
@@ -288,6 +291,9 @@ static void decode_exit(void *vmcb, const struct vcpu *v, struct vm_exit *e)
     case SVM_EXIT_NMI:
         e->kind = VM_EXIT_NMI;
         break;
+    case SVM_EXIT_VINTR:
+        e->kind = VM_EXIT_IRQ_WINDOW;
+        break;
     case SVM_EXIT_SHUTDOWN:
         e->kind = VM_EXIT_SHUTDOWN;
         break;
@@ -304,16 +310,22 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
     struct svm_vcpu *sv = v->arch;
     void *vmcb = sv->vmcb;
-    struct svm_cpu *c = &cpus[this_cpu()->index % HV_MAX_CPUS];
+    int me = (int)(this_cpu()->index % HV_MAX_CPUS);
+    struct svm_cpu *c = &cpus[me];
 
+    /* An exit handler that moved RIP emulated the instruction after STI or
+     * MOV SS, so that instruction's interrupt shadow is over. */
+    if (v->regs.rip != sv->exit_rip)
+        vmcb_set64(vmcb, VMCB_INT_SHADOW, 0);
     vmcb_set64(vmcb, VMCB_RAX, v->regs.gpr[VCPU_RAX]);
     vmcb_set64(vmcb, VMCB_RSP, v->regs.gpr[VCPU_RSP]);
     vmcb_set64(vmcb, VMCB_RIP, v->regs.rip);
     vmcb_set64(vmcb, VMCB_RFLAGS, v->regs.rflags);
-    /* No flush-by-ASID on QEMU: flush everything the first time, since the
-     * ASID may have belonged to an earlier VM. */
-    vmcb_set8(vmcb, VMCB_TLB_CONTROL, sv->flushed ? 0 : 1);
-    sv->flushed = true;
+    /* No flush-by-ASID on QEMU: flush everything on the first entry (the
+     * ASID may have belonged to an earlier VM) and on each move to another
+     * CPU (whose TLB may hold this ASID's translations from before). */
+    vmcb_set8(vmcb, VMCB_TLB_CONTROL, sv->last_cpu == me ? 0 : 1);
+    sv->last_cpu = me;
 
     svm_vmrun(v->regs.gpr, sv->vmcb_pa, c->host_save_pa);
 
@@ -321,6 +333,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
     v->regs.gpr[VCPU_RSP] = vmcb_u64(vmcb, VMCB_RSP);
     v->regs.rip = vmcb_u64(vmcb, VMCB_RIP);
     v->regs.rflags = vmcb_u64(vmcb, VMCB_RFLAGS);
+    sv->exit_rip = v->regs.rip;
 
     /* An event whose delivery the exit interrupted is delivered again. */
     uint64_t pending = vmcb_u64(vmcb, VMCB_EXITINTINFO);
@@ -342,6 +355,41 @@ static void svm_inject_irq(struct vcpu *v, uint8_t vector)
 {
     struct svm_vcpu *sv = v->arch;
     vmcb_set64(sv->vmcb, VMCB_EVENTINJ, vector | EVT_TYPE_INTR | EVT_VALID);
+}
+
+static bool svm_irq_ready(struct vcpu *v)
+{
+    struct svm_vcpu *sv = v->arch;
+    bool shadow = v->regs.rip == sv->exit_rip &&
+                  (vmcb_u64(sv->vmcb, VMCB_INT_SHADOW) & INT_SHADOW_ACTIVE);
+    return (v->regs.rflags & RFLAGS_IF) && !shadow &&
+           !(vmcb_u64(sv->vmcb, VMCB_EVENTINJ) & EVT_VALID);
+}
+
+/* A virtual interrupt the guest is never given: with VINTR intercepted,
+ * the CPU exits at the moment it would take it, and hv injects the real
+ * one from the PIC. */
+static void svm_irq_window(struct vcpu *v, bool on)
+{
+    struct svm_vcpu *sv = v->arch;
+    uint64_t ctl = vmcb_u64(sv->vmcb, VMCB_INT_CTL) & ~(INT_CTL_V_IRQ | INT_CTL_V_INTR_PRIO |
+                                                        INT_CTL_V_IGN_TPR);
+    if (on)
+        ctl |= INT_CTL_V_IRQ | INT_CTL_V_INTR_PRIO | INT_CTL_V_IGN_TPR;
+    vmcb_set64(sv->vmcb, VMCB_INT_CTL, ctl);
+}
+
+static void svm_get_mode(struct vcpu *v, struct vcpu_mode *m)
+{
+    void *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+    uint16_t attr = *(volatile uint16_t *)vmcb_at(vmcb, VMCB_CS + SEG_ATTR);
+    m->cs_base = vmcb_u64(vmcb, VMCB_CS + SEG_BASE);
+    m->cr0 = vmcb_u64(vmcb, VMCB_CR0);
+    m->cr3 = vmcb_u64(vmcb, VMCB_CR3);
+    m->cr4 = vmcb_u64(vmcb, VMCB_CR4);
+    m->efer = vmcb_u64(vmcb, VMCB_EFER) & ~EFER_SVME;
+    m->cs_l = attr & (1u << 9);         /* VMCB attribute: bits 8-11 are AVL L D/B G */
+    m->cs_db = attr & (1u << 10);
 }
 
 static int msr_offset(uint32_t msr)
@@ -405,4 +453,7 @@ const struct vcpu_ops svm_vcpu_ops = {
     .msr_get = svm_msr_get,
     .msr_set = svm_msr_set,
     .destroy = svm_vcpu_destroy,
+    .irq_ready = svm_irq_ready,
+    .irq_window = svm_irq_window,
+    .get_mode = svm_get_mode,
 };

@@ -68,6 +68,7 @@
 /* Intercept bits */
 #define MISC1_INTR       (1u << 0)
 #define MISC1_NMI        (1u << 1)
+#define MISC1_VINTR      (1u << 4)
 #define MISC1_CPUID      (1u << 18)
 #define MISC1_INVD       (1u << 22)
 #define MISC1_HLT        (1u << 24)
@@ -84,7 +85,11 @@
 #define MISC2_MONITOR    (1u << 10)
 #define MISC2_MWAIT      (1u << 11)
 
+#define INT_CTL_V_IRQ          (1ull << 8)
+#define INT_CTL_V_INTR_PRIO    (0xFull << 16)
+#define INT_CTL_V_IGN_TPR      (1ull << 20)
 #define INT_CTL_V_INTR_MASKING (1ull << 24)
+#define INT_SHADOW_ACTIVE      (1ull << 0)
 
 /* EVENTINJ / EXITINTINFO */
 #define EVT_VALID        (1ull << 31)
@@ -95,6 +100,7 @@
 /* Exit codes */
 #define SVM_EXIT_INTR      0x060
 #define SVM_EXIT_NMI       0x061
+#define SVM_EXIT_VINTR     0x064
 #define SVM_EXIT_CPUID     0x072
 #define SVM_EXIT_HLT       0x078
 #define SVM_EXIT_IOIO      0x07B

@@ -1,0 +1,159 @@
+; timer: programs the 8259 pair and the 8254 at 100 Hz, sleeps in hlt until
+; 100 IRQ0s have come, checks the time they took by the CMOS clock, then
+; checks that an IRQ0 raised while interrupts are off arrives right after
+; sti (hv's interrupt window).  Prints ok:/FAIL: lines and powers off.
+bits 16
+org 0x7C00
+
+TICKS   equ 100
+
+    jmp start
+%include "lib.inc"
+
+start:
+    cli
+    xor ax, ax
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov sp, 0x7C00
+    mov word [0x20 * 4], irq0
+    mov word [0x20 * 4 + 2], 0
+
+    ; 8259: master at 0x20, slave at 0x28, only IRQ0 unmasked
+    mov al, 0x11
+    out 0x20, al
+    out 0xA0, al
+    mov al, 0x20
+    out 0x21, al
+    mov al, 0x28
+    out 0xA1, al
+    mov al, 4
+    out 0x21, al
+    mov al, 2
+    out 0xA1, al
+    mov al, 1
+    out 0x21, al
+    out 0xA1, al
+    mov al, 0xFE
+    out 0x21, al
+    mov al, 0xFF
+    out 0xA1, al
+
+    call cmos_wait_uip
+    mov al, 0
+    call cmos_clock
+    mov [t0], al
+
+    ; 8254 channel 0, mode 2, 1193182 / 11932 = 100 Hz
+    mov al, 0x34
+    out 0x43, al
+    mov al, 11932 & 0xFF
+    out 0x40, al
+    mov al, 11932 >> 8
+    out 0x40, al
+
+    sti
+.wait:
+    hlt
+    cmp word [ticks], TICKS
+    jb .wait
+    cli
+
+    movzx eax, word [ticks]
+    cmp eax, eax
+    mov si, msg_ticks
+    call report
+
+    call cmos_wait_uip
+    mov al, 0
+    call cmos_clock
+    sub al, [t0]
+    jnc .pos
+    add al, 60
+.pos:
+    movzx eax, al
+    mov si, msg_time
+    cmp eax, 1
+    jb .bad_time
+    cmp eax, 5
+    ja .bad_time
+    cmp eax, eax
+.bad_time:
+    call report
+
+    ; IF=0: wait until the PIC holds IRQ0 (OCW3: read IRR)
+    mov cx, 0xFFFF
+.irr:
+    mov al, 0x0A
+    out 0x20, al
+    in al, 0x20
+    test al, 1
+    jnz .pending
+    loop .irr
+.pending:
+    movzx eax, al
+    and al, 1
+    cmp al, 1
+    mov si, msg_irr
+    call report
+
+    mov bx, [ticks]
+    sti
+    nop
+    nop
+    cli
+    movzx eax, word [ticks]
+    sub ax, bx
+    cmp eax, 1
+    mov si, msg_window
+    call report
+
+    ; channel 0 counts down between two latches
+    mov al, 0x00
+    out 0x43, al
+    in al, 0x40
+    mov bl, al
+    in al, 0x40
+    mov bh, al
+    mov cx, 200
+.spin:
+    in al, 0x61
+    loop .spin
+    mov al, 0x00
+    out 0x43, al
+    in al, 0x40
+    mov dl, al
+    in al, 0x40
+    mov dh, al
+    movzx eax, dx
+    cmp bx, dx
+    mov si, msg_latch
+    je .same
+    cmp eax, eax
+    jmp .latch
+.same:
+    cmp si, 0               ; ZF clear: FAIL
+.latch:
+    call report
+
+    mov si, msg_done
+    call puts
+    jmp power_off
+
+irq0:
+    push ax
+    inc word [cs:ticks]
+    mov al, 0x20
+    out 0x20, al
+    pop ax
+    iret
+
+ticks       dw 0
+t0          db 0
+msg_ticks   db "timer interrupts woke hlt: IRQ0 count", 0
+msg_time    db "100 ticks at 100 Hz took 1-5 s by the CMOS clock: seconds", 0
+msg_irr     db "IRQ0 pending in the PIC while interrupts are off: IRR", 0
+msg_window  db "the held IRQ0 was delivered right after sti: ticks", 0
+msg_latch   db "PIT channel 0 counts down between two latches: count", 0
+msg_done    db "timer: done", 13, 10, 0
