@@ -37,6 +37,11 @@ test: $(DEPS_STAMP)
 	$(MAKE) image test-build
 	$(PYTHON) tests/run.py $(if $(T),--only $(T))
 
+# The same with the long variants (e.g. 50 power cuts instead of 5).
+test-slow: $(DEPS_STAMP)
+	$(MAKE) image test-build
+	HV_SLOW=1 $(PYTHON) tests/run.py $(if $(T),--only $(T))
+
 bench: $(DEPS_STAMP)
 	$(MAKE) image
 	$(PYTHON) bench/boot.py

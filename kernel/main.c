@@ -20,6 +20,7 @@
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "dev/blk.h"
+#include "fs/datastore.h"
 #include "dev/pci.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
@@ -169,6 +170,7 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     pci_init();
     blk_probe_all();
     net_init(&config, hvcfg_mode_name(bi.boot_mode));
+    datastore_init(&bi);
     if (bi.boot_mode == HV_MODE_HYPERVISOR)
         vmm_init();
 

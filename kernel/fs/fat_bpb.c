@@ -193,7 +193,7 @@ static int check_fsinfo(struct fat_vol *v)
         v->fsinfo_lba = 0;   /* not an FSInfo sector: never write it */
         return 0;
     }
-    /* Trusted for nothing: fat_mount recounts and rewrites it if wrong. */
+    /* fat_mount trusts a plausible count; 0xFFFFFFFF makes it recount. */
     v->free_clusters = rd32(s + 488);
     uint32_t hint = rd32(s + 492);
     if (clus_valid(v, hint))
@@ -240,10 +240,19 @@ int fat_mount(struct fat_vol *v, const struct blkdev *dev, bool readonly)
     v->next_free = 2;
     if ((r = check_fsinfo(v)))
         return r;
-    if (!readonly && v->nfats > 1 && (r = repair_fat_copies(v)))
-        return r;
     uint32_t fat0;
     if ((r = fat_get(v, 0, &fat0)))
+        return r;
+    /* Every FAT change first marks FSInfo's free count unknown and writes
+     * the real count only when the change is complete (fatv_end_op).  A
+     * plausible count therefore means the last writer finished: the FAT
+     * copies agree and no temporary file is left, and the whole-FAT passes
+     * below (minutes on a slow disk path for a large volume) are skipped,
+     * as Linux does.  A count that another system left stale only skews
+     * the free-space figure; allocation always reads the FAT itself. */
+    if (v->fsinfo_lba && v->free_clusters <= v->cluster_count)
+        return 0;
+    if (!readonly && v->nfats > 1 && (r = repair_fat_copies(v)))
         return r;
     uint32_t on_disk = v->free_clusters;
     if ((r = fat_count_free(v, &v->free_clusters)))

@@ -20,7 +20,7 @@
 #include "lib/hvcfg.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
-#include "mgmt/http_min.h"
+#include "mgmt/http_server.h"
 #include "net/echo.h"
 
 #include "lwip/init.h"
@@ -201,7 +201,7 @@ void net_init(const struct hv_config *cfg, const char *mode_name)
     int e = echo_start();
     if (e < 0)
         kprintf("hv: net: warning: echo service on port 7 did not start (%d)\n", e);
-    e = http_min_start(hostname);
+    e = http_server_start(hostname);
     if (e < 0)
         kprintf("hv: net: warning: http service on port 80 did not start (%d)\n", e);
     spin_unlock_irqrestore(&net_lock, flags);

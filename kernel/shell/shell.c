@@ -25,6 +25,13 @@ static const struct shell_cmd commands[] = {
     { "pci",      "one line per PCI device: bus:dev.fn vendor:device class", cmd_pci },
     { "disks",    "one line per disk: model, size, sector size, partitions", cmd_disks },
     { "net",      "network: per interface MAC, link, counters, IPv4; DNS, hostname", cmd_net },
+    { "ls",       "list a datastore directory: ls [dir]",               cmd_ls },
+    { "cat",      "print a text file from the datastore: cat <file>",   cmd_cat },
+    { "df",       "datastore usage",                                    cmd_df },
+    { "write",    "replace a datastore file with text: write <file> <text...>", cmd_write },
+    { "mkdir",    "make a datastore directory: mkdir <dir>",            cmd_mkdir },
+    { "rm",       "remove a datastore file or empty directory: rm <path>", cmd_rm },
+    { "cfgloop",  "diagnostic: rewrite <file> <count> times (power-cut test)", cmd_cfgloop },
     { "fault",    "diagnostic: touch an unmapped address to show the exception dump", cmd_fault },
 };
 

@@ -23,6 +23,13 @@ void cmd_fault(int argc, char **argv);
 void cmd_pci(int argc, char **argv);         /* cmd_disk.c, owner: storage */
 void cmd_disks(int argc, char **argv);
 void cmd_net(int argc, char **argv);         /* cmd_net.c, owner: net */
+void cmd_ls(int argc, char **argv);          /* cmd_fs.c, owner: datastore */
+void cmd_cat(int argc, char **argv);
+void cmd_df(int argc, char **argv);
+void cmd_write(int argc, char **argv);
+void cmd_mkdir(int argc, char **argv);
+void cmd_rm(int argc, char **argv);
+void cmd_cfgloop(int argc, char **argv);
 void cmd_vm(int argc, char **argv);          /* cmd_vm.c, owner: vmm */
 
 #endif

@@ -23,3 +23,4 @@ guest_\name\()_end:
     guest kbc
     guest mmio
     guest tick
+    guest bioscall

@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "vmm/sched.h"
+#include "vmm/vbios/vbios_vm.h"
 #include "vmm/svm/svm.h"
 #include "vmm/vmx/vmx.h"
 #include "vmm/vm.h"
@@ -188,7 +189,8 @@ int vm_start(const char *name)
         (rc = vm_write_guest(vm, vm->load_gpa, vm->image, vm->image_len)) < 0 ||
         (rc = vm_devices_init(vm)) < 0 ||
         (rc = backend->vm_init(vm)) < 0 ||
-        (rc = backend->init(v)) < 0) {
+        (rc = backend->init(v)) < 0 ||
+        (rc = vbios_attach(vm)) < 0) {
         teardown(vm);
         goto fail;
     }
@@ -201,6 +203,19 @@ int vm_start(const char *name)
     return 0;
 fail:
     __atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+    return rc;
+}
+
+int vm_request_stop(const char *name)
+{
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    struct vm *vm = find(name);
+    int rc = !vm ? -E_NOENT : vm->state != VM_RUNNING ? -E_INVAL : 0;
+    if (rc == 0) {
+        vm->state = VM_STOPPING;
+        vm->vcpu.stop_request = true;
+    }
+    spin_unlock_irqrestore(&vms_lock, f);
     return rc;
 }
 
@@ -229,6 +244,39 @@ int vm_stop(const char *name)
 static const char *state_name(enum vm_state s)
 {
     return s == VM_RUNNING ? "running" : s == VM_STOPPING ? "stopping" : "stopped";
+}
+
+static void fill_status(const struct vm *vm, struct vm_status *out)
+{
+    strlcpy(out->name, vm->name, sizeof(out->name));
+    out->state = state_name(vm->state);
+    out->mem_mib = (unsigned)(vm->mem_bytes >> 20);
+    out->cpu = vm->state == VM_STOPPED ? -1 : vm->vcpu.cpu;
+    out->starts = vm->starts;
+    out->exits = vm->vcpu.exits_total;
+    strlcpy(out->last_stop, vm->stop_reason, sizeof(out->last_stop));
+}
+
+int vm_status_at(unsigned i, struct vm_status *out)
+{
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    struct vm *vm = vms;
+    while (vm && i--)
+        vm = vm->next;
+    if (vm)
+        fill_status(vm, out);
+    spin_unlock_irqrestore(&vms_lock, f);
+    return vm ? 0 : -E_NOENT;
+}
+
+int vm_status(const char *name, struct vm_status *out)
+{
+    uint64_t f = spin_lock_irqsave(&vms_lock);
+    struct vm *vm = find(name);
+    if (vm)
+        fill_status(vm, out);
+    spin_unlock_irqrestore(&vms_lock, f);
+    return vm ? 0 : -E_NOENT;
 }
 
 void vm_list(void)
@@ -315,4 +363,5 @@ void vmm_init(void)
     define_builtin("kbc", guest_kbc, guest_kbc_end);
     define_builtin("mmio", guest_mmio, guest_mmio_end);
     define_builtin("tick", guest_tick, guest_tick_end);
+    vbios_define_vms();
 }

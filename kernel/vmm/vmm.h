@@ -42,6 +42,26 @@ void vm_list(void);
 int vm_info(const char *name);
 /* The VM's console ring, NUL-terminated.  bytes copied or -E_NOENT. */
 long vm_console(const char *name, char *buf, size_t n);
+/* A VM's state as data, for the management API. */
+#define VMM_HAS_VM_STATUS 1
+struct vm_status {
+    char name[32];                         /* VM_NAME_MAX */
+    const char *state;                     /* "stopped", "running", "stopping" (static) */
+    unsigned mem_mib;
+    int cpu;                               /* host CPU running its vCPU, -1 when stopped */
+    unsigned starts;                       /* times started since boot */
+    uint64_t exits;                        /* VM exits of the current or last run */
+    char last_stop[96];                    /* why it last stopped, "" if never */
+};
+/* A snapshot of VM i in list order: 0, or -E_NOENT past the end. */
+int vm_status_at(unsigned i, struct vm_status *out);
+/* A snapshot of VM name: 0 or -E_NOENT. */
+int vm_status(const char *name, struct vm_status *out);
+/* Asks a running VM to stop and returns at once ("stopping" until the vCPU
+ * has left, then "stopped").  For callers that cannot wait (the API runs in
+ * the timer tick).  0, -E_NOENT, -E_INVAL (not running). */
+int vm_request_stop(const char *name);
+
 /* The message for a negative return of the functions above. */
 const char *vmm_strerror(int err);
 
