@@ -24,6 +24,7 @@ include kernel/net/lwip.mk
 include kernel/build.mk
 include tests/guests/build.mk
 include tools/build.mk
+include tools/hvctl/build.mk
 include tests/build.mk
 
 image: $(BUILD)/hv.vhd

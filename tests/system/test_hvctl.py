@@ -1,0 +1,155 @@
+"""hvctl (tools/hvctl/, hvctl(1)), the command-line client, against a real
+hv: hypervisor mode (boot entry 1) on AMD-V under TCG, the management port
+forwarded to the host through QEMU's user networking, as test_api.py does.
+What is checked is what an admin sees: the text, the JSON and the exit
+codes (0 ok, 1 hv said no, 2 usage, 3 unreachable)."""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+
+from hvqemu import BUILD, Qemu, TestFailure, boot_entry, check, require_file, require_image, timeout
+
+SVM_CPU = "qemu64,+svm,+npt"
+READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
+BUILTIN_VMS = {"hello", "hostile", "triple", "spin", "timer", "cmos", "kbc", "mmio", "tick"}
+HVCTL = BUILD / "hvctl"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def hvctl(*args, host=None, limit=30):
+    """Runs build/hvctl; (exit status, stdout, stderr). host=None leaves
+    --host out, so HVCTL_HOST (or the default) decides."""
+    exe = require_file(HVCTL, "run `make test-build`")
+    cmd = [str(exe)] + (["--host", host] if host else []) + list(args)
+    env = dict(os.environ)
+    env.pop("HVCTL_HOST", None)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(result, rc, what):
+    got, out, err = result
+    check(got == rc, f"{what}: exit {got}, expected {rc}\nstdout: {out}\nstderr: {err}")
+    return out, err
+
+
+@timeout(60)
+def test_hvctl_usage_and_unreachable():
+    """Bad usage -> usage text and exit 2; commands the API lacks -> exit 1;
+    a closed port -> exit 3 with 'cannot reach hv'; a port that accepts and
+    never answers -> exit 3 after the 10 s timeout, not a hang."""
+    for args in ((), ("bogus",), ("--nope", "host"), ("vm",), ("vm", "show"),
+                 ("vm", "show", "a", "b"), ("vm", "frobnicate", "x"), ("host", "extra"),
+                 ("vm", "show", "a/b")):
+        _, err = expect(hvctl(*args), 2, f"hvctl {' '.join(args)}")
+        check("usage: hvctl" in err, f"hvctl {' '.join(args)}: no usage text: {err!r}")
+    _, err = expect(hvctl("host", host="localhost:99999"), 2, "port out of range")
+    check("usage: hvctl" in err, f"bad --host: no usage text: {err!r}")
+    out, _ = expect(hvctl("--help"), 0, "--help")
+    check("vm start NAME" in out, f"--help: {out!r}")
+
+    for sub in ("create", "delete", "reset", "console"):
+        _, err = expect(hvctl("vm", sub, "spin"), 1, f"vm {sub}")
+        check(f"hvctl: vm {sub}: not supported by this hv yet" in err, f"vm {sub}: {err!r}")
+    _, err = expect(hvctl("login"), 1, "login")
+    check("not supported by this hv yet" in err, f"login: {err!r}")
+
+    closed = f"127.0.0.1:{free_port()}"
+    t0 = time.monotonic()
+    _, err = expect(hvctl("host", host=closed), 3, "closed port")
+    check(f"hvctl: cannot reach hv at {closed}: " in err, f"closed port: {err!r}")
+    check(time.monotonic() - t0 < 10, "closed port took the whole timeout")
+
+    # Accepts the connection (backlog) and never answers.
+    with socket.socket() as mute:
+        mute.bind(("127.0.0.1", 0))
+        mute.listen()
+        host = f"127.0.0.1:{mute.getsockname()[1]}"
+        t0 = time.monotonic()
+        _, err = expect(hvctl("vm", "list", host=host), 3, "silent server")
+        took = time.monotonic() - t0
+    check(9 <= took <= 15, f"silent server: gave up after {took:.1f} s, expected ~10 s")
+    check(f"cannot reach hv at {host}: " in err, f"silent server: {err!r}")
+
+
+@timeout(420)
+def test_hvctl_tcg():
+    """host (table and --json), vm list, vm start spin -> running, a second
+    start -> exit 1 with hv's 409 message, vm stop spin, vm show of an
+    unknown VM -> exit 1 'no such VM', all against hv in QEMU."""
+    require_file(HVCTL, "run `make test-build`")
+    port = free_port()
+    host = f"127.0.0.1:{port}"
+    netdev = f"user,id=n0,hostfwd=tcp:{host}-:80"
+    q = Qemu(require_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
+             extra_args=("-netdev", netdev, "-device", "e1000,netdev=n0"))
+    with q:
+        boot_entry(q, 1)
+        m = q.wait_for(READY_IP_RE, 120)
+        check(m.group(1) != "none", "hv got no IP address (ready line says ip=none)")
+
+        out, _ = expect(hvctl("host", host=host), 0, "hvctl host")
+        check(re.search(r"^hostname\s+hv$", out, re.M), f"host: no hostname line: {out!r}")
+        check(re.search(r"^cpus\s+2$", out, re.M), f"host: no 'cpus 2' line: {out!r}")
+        check(re.search(r"^memory\s+\d+ MiB free of \d+ MiB$", out, re.M),
+              f"host: no memory line: {out!r}")
+        check(re.search(r"^backend\s+svm$", out, re.M), f"host: no 'backend svm': {out!r}")
+
+        out, _ = expect(hvctl("--json", "host", host=host), 0, "hvctl --json host")
+        try:
+            h = json.loads(out)
+        except ValueError:
+            raise TestFailure(f"--json host is not JSON: {out!r}")
+        check(h.get("hostname") == "hv" and h.get("cpus") == 2
+              and isinstance(h.get("memory", {}).get("total_mib"), int)
+              and isinstance(h.get("uptime_s"), int), f"--json host: {h}")
+
+        out, _ = expect(hvctl("vm", "list", host=host), 0, "hvctl vm list")
+        lines = out.splitlines()
+        check(lines and lines[0].split()[:2] == ["NAME", "STATE"], f"vm list header: {out!r}")
+        rows = {ln.split()[0]: ln.split()[1] for ln in lines[1:] if ln.strip()}
+        check(BUILTIN_VMS <= set(rows), f"vm list lacks built-in VMs: {sorted(rows)}")
+        check(rows["spin"] == "stopped", f"spin not stopped at boot: {out!r}")
+
+        out, _ = expect(hvctl("--json", "vm", "list", host=host), 0, "hvctl --json vm list")
+        check(BUILTIN_VMS <= {v["name"] for v in json.loads(out)["vms"]}, f"--json vm list: {out!r}")
+
+        out, _ = expect(hvctl("vm", "start", "spin", host=host), 0, "vm start spin")
+        check(out.strip() == "spin: running", f"vm start spin printed {out!r}")
+        out, _ = expect(hvctl("vm", "show", "spin", host=host), 0, "vm show spin")
+        check(re.search(r"^state\s+running$", out, re.M), f"vm show spin: not running: {out!r}")
+        check(re.search(r"^name\s+spin$", out, re.M), f"vm show spin: {out!r}")
+
+        _, err = expect(hvctl("vm", "start", "spin", host=host), 1, "second vm start spin")
+        check(re.fullmatch(r"hvctl: VM spin is already running \(HTTP 409\)\n", err),
+              f"second start: {err!r}")
+        out, err = expect(hvctl("--json", "vm", "start", "spin", host=host), 1,
+                          "second vm start spin with --json")
+        check(json.loads(out)["error"]["code"] == 409, f"--json 409: {out!r}")
+
+        out, _ = expect(hvctl("vm", "stop", "spin", host=host), 0, "vm stop spin")
+        check(out.strip() in ("spin: stopping", "spin: stopped"), f"vm stop spin printed {out!r}")
+        q.wait_for(r"vm spin: stopped \(", 30)
+        out, _ = expect(hvctl("--json", "vm", "show", "spin", host=host), 0, "--json vm show spin")
+        check(json.loads(out).get("state") == "stopped", f"spin after stop: {out!r}")
+        _, err = expect(hvctl("vm", "stop", "spin", host=host), 1, "stop of a stopped VM")
+        check("not running (HTTP 409)" in err, f"second stop: {err!r}")
+
+        _, err = expect(hvctl("vm", "show", "nosuch", host=host), 1, "vm show nosuch")
+        check("no such VM" in err and "(HTTP 404)" in err, f"vm show nosuch: {err!r}")
+
+        # HVCTL_HOST stands in for --host.
+        env = dict(os.environ, HVCTL_HOST=host)
+        p = subprocess.run([str(HVCTL), "vm", "show", "hello"], capture_output=True,
+                           text=True, timeout=30, env=env)
+        check(p.returncode == 0 and re.search(r"^name\s+hello$", p.stdout, re.M),
+              f"HVCTL_HOST: exit {p.returncode}: {p.stdout!r} {p.stderr!r}")

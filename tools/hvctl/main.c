@@ -1,0 +1,195 @@
+/* hvctl's command line: global options, then a command and its operands.
+ * Everything the user can get wrong is caught here and answered with the
+ * usage and exit code 2, before any network traffic. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "http.h"
+#include "hvctl.h"
+
+static const char usage_text[] =
+    "usage: hvctl [--host HOST[:PORT]] [--json] COMMAND\n"
+    "\n"
+    "commands:\n"
+    "  host              show the host: version, uptime, CPUs, memory, backend\n"
+    "  vm list           list the VMs\n"
+    "  vm show NAME      show one VM\n"
+    "  vm start NAME     start a VM\n"
+    "  vm stop NAME      ask a VM to stop (it is 'stopping', then 'stopped')\n"
+    "  login             not available yet: hv has no authentication\n"
+    "\n"
+    "options:\n"
+    "  -H, --host HOST[:PORT]  hv to talk to (default $HVCTL_HOST, else " HVCTL_DEFAULT_HOST ")\n"
+    "  -j, --json              print hv's JSON answer instead of a table\n"
+    "  -h, --help              this text\n"
+    "\n"
+    "exit status: 0 ok, 1 hv answered with an error, 2 usage error, 3 hv unreachable\n"
+    "see hvctl(1): man tools/hvctl/hvctl.1\n";
+
+static int usage(const char *why)
+{
+    if (why)
+        fprintf(stderr, "hvctl: %s\n", why);
+    fputs(usage_text, stderr);
+    return HVCTL_EUSAGE;
+}
+
+/* HOST[:PORT] -> HOST:PORT in buf (port 80 when absent). IPv6 literals go
+ * in brackets, as in URLs: [::1]:8080. Returns 0, or -1 with why set. */
+static int parse_host(const char *arg, char *buf, size_t n, const char **why)
+{
+    const char *colon, *end;
+
+    if (!arg[0] || strpbrk(arg, "/?#@ \t")) {
+        *why = "--host takes HOST[:PORT] (no scheme, path or user)";
+        return -1;
+    }
+    if (arg[0] == '[') {
+        end = strchr(arg, ']');
+        if (!end || end == arg + 1) {
+            *why = "--host: unterminated or empty [IPv6] address";
+            return -1;
+        }
+        colon = end[1] == ':' ? end + 1 : NULL;
+        if (!colon && end[1]) {
+            *why = "--host: junk after the ] of an IPv6 address";
+            return -1;
+        }
+    } else {
+        colon = strchr(arg, ':');
+        if (colon && strchr(colon + 1, ':')) {
+            *why = "--host: write IPv6 addresses in brackets: [::1]:80";
+            return -1;
+        }
+        if (colon == arg) {
+            *why = "--host: empty host name";
+            return -1;
+        }
+    }
+    if (colon) {
+        char *e;
+        long port = strtol(colon + 1, &e, 10);
+        if (!colon[1] || *e || port < 1 || port > 65535) {
+            *why = "--host: the port must be a number from 1 to 65535";
+            return -1;
+        }
+        if ((size_t)snprintf(buf, n, "%s", arg) >= n)
+            goto too_long;
+    } else if ((size_t)snprintf(buf, n, "%s:80", arg) >= n) {
+        goto too_long;
+    }
+    return 0;
+too_long:
+    *why = "--host: name too long";
+    return -1;
+}
+
+static int run_vm(const struct hvctl_opts *o, int argc, char **argv)
+{
+    static const char *const later[] = { "create", "delete", "reset", "console" };
+
+    if (argc < 1)
+        return usage("vm: which command? (list, show, start, stop)");
+    const char *sub = argv[0];
+    for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+        if (strcmp(sub, later[i]) == 0) {
+            char what[32];
+            snprintf(what, sizeof(what), "vm %s", sub);
+            return cmd_unsupported(what);
+        }
+    }
+    if (strcmp(sub, "list") == 0) {
+        if (argc != 1)
+            return usage("vm list takes no operands");
+        return cmd_vm_list(o);
+    }
+    int (*fn)(const struct hvctl_opts *, const char *) =
+        strcmp(sub, "show") == 0  ? cmd_vm_show :
+        strcmp(sub, "start") == 0 ? cmd_vm_start :
+        strcmp(sub, "stop") == 0  ? cmd_vm_stop : NULL;
+    if (!fn) {
+        fprintf(stderr, "hvctl: unknown command: vm %s\n", sub);
+        return usage(NULL);
+    }
+    if (argc != 2) {
+        fprintf(stderr, "hvctl: vm %s takes exactly one VM name\n", sub);
+        return usage(NULL);
+    }
+    if (!vm_name_ok(argv[1])) {
+        fprintf(stderr, "hvctl: not a valid VM name: '%s'\n", argv[1]);
+        return usage(NULL);
+    }
+    return fn(o, argv[1]);
+}
+
+static int run(const struct hvctl_opts *o, int argc, char **argv)
+{
+    if (argc < 1)
+        return usage("no command given");
+    if (strcmp(argv[0], "host") == 0) {
+        if (argc != 1)
+            return usage("host takes no operands");
+        return cmd_host(o);
+    }
+    if (strcmp(argv[0], "vm") == 0)
+        return run_vm(o, argc - 1, argv + 1);
+    if (strcmp(argv[0], "login") == 0) {
+        fprintf(stderr, "hvctl: login: not supported by this hv yet "
+                        "(the API has no authentication: every endpoint is open)\n");
+        return HVCTL_ESERVER;
+    }
+    fprintf(stderr, "hvctl: unknown command: %s\n", argv[0]);
+    return usage(NULL);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "host", required_argument, NULL, 'H' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct hvctl_opts o = { 0 };
+    const char *host = getenv("HVCTL_HOST");
+    char hostport[300];
+    const char *why = NULL;
+    int c;
+
+    if (!host || !host[0])
+        host = HVCTL_DEFAULT_HOST;
+    opterr = 0;  /* our own messages, followed by the usage */
+    while ((c = getopt_long(argc, argv, ":H:jh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'H':
+            host = optarg;
+            break;
+        case 'j':
+            o.json = true;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return HVCTL_OK;
+        case ':':
+            fprintf(stderr, "hvctl: option %s needs a value\n", argv[optind - 1]);
+            return usage(NULL);
+        default:
+            fprintf(stderr, "hvctl: unknown option: %s\n", argv[optind - 1]);
+            return usage(NULL);
+        }
+    }
+    if (parse_host(host, hostport, sizeof(hostport), &why) != 0)
+        return usage(why);
+    o.host = hostport;
+
+    if (http_global_init() != 0) {
+        fprintf(stderr, "hvctl: cannot initialise libcurl\n");
+        return HVCTL_ECONNECT;
+    }
+    int rc = run(&o, argc - optind, argv + optind);
+    http_global_cleanup();
+    return rc;
+}
