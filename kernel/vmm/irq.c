@@ -1,6 +1,9 @@
-/* Devices -> vPIC -> vCPU (see irq.h).  The PIC is acknowledged only when
- * the interrupt is really injected, so its in-service bits follow what the
- * guest saw, as with a real INTA cycle. */
+/* Devices -> vPIC -> vCPU, and the vCPU's local APIC (see irq.h).  The PIC
+ * (or the APIC) is acknowledged only when the interrupt is really injected,
+ * so its in-service bits follow what the guest saw, as with a real INTA
+ * cycle.  The APIC's own requests (timer, self-IPIs) go first; the PIC's
+ * INTR reaches the CPU only while the APIC passes it through (software
+ * disabled, or LINT0 in ExtINT mode), as on a PC. */
 #include "vmm/irq.h"
 #include "vmm/vm.h"
 
@@ -8,17 +11,21 @@ void vm_irq_update(struct vm *vm)
 {
     vpit_update(&vm->pit);
     vcmos_update(&vm->cmos);
+    vlapic_update(&vm->lapic);
 }
 
 bool vm_irq_pending(const struct vm *vm)
 {
-    return vpic_pending(&vm->pic);
+    return vlapic_pending(&vm->lapic) >= 0 ||
+           (vpic_pending(&vm->pic) && vlapic_accepts_pic(&vm->lapic));
 }
 
 uint64_t vm_irq_deadline(struct vm *vm)
 {
     uint64_t pit = vpit_next_deadline(&vm->pit), rtc = vcmos_next_deadline(&vm->cmos);
-    return pit < rtc ? pit : rtc;
+    uint64_t apic = vlapic_next_deadline(&vm->lapic);
+    uint64_t t = pit < rtc ? pit : rtc;
+    return apic < t ? apic : t;
 }
 
 void vcpu_irq_prepare(struct vcpu *v)
@@ -34,7 +41,13 @@ void vcpu_irq_prepare(struct vcpu *v)
     }
     if (ops->irq_ready(v)) {
         ops->irq_window(v, false);
-        ops->inject_irq(v, vpic_ack(&vm->pic));
+        int vec = vlapic_pending(&vm->lapic);
+        if (vec >= 0) {
+            vlapic_ack(&vm->lapic, (uint8_t)vec);
+            ops->inject_irq(v, (uint8_t)vec);
+        } else {
+            ops->inject_irq(v, vpic_ack(&vm->pic));
+        }
         v->irqs_injected++;
     } else {
         ops->irq_window(v, true);

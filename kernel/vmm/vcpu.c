@@ -8,6 +8,7 @@
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "dev/timer.h"
+#include "vmm/gwalk.h"
 #include "vmm/irq.h"
 #include "vmm/mmio_decode.h"
 #include "vmm/vm.h"
@@ -65,7 +66,8 @@ static int on_cpuid(struct vcpu *v, const struct vm_exit *e)
         if (leaf == 1) {
             c &= ~((1u << 5) | (1u << 21) | (1u << 24));   /* VMX, x2APIC, TSC deadline */
             c |= 1u << 31;                                   /* "running under a hypervisor" */
-            d &= ~(1u << 9);                                 /* no local APIC is emulated yet */
+            d |= 1u << 9;                                    /* the xAPIC of dev/lapic.c */
+            b = (b & 0x00FFFFFFu) | v->vm->lapic.id << 24;   /* its initial APIC ID */
         } else if (leaf == 0x80000001u) {
             c &= ~(1u << 2);                                 /* SVM */
         } else if (leaf == 0x8000000Au) {
@@ -112,6 +114,9 @@ static int on_msr(struct vcpu *v, const struct vm_exit *e)
         } else if (msr == MSR_MTRRCAP) {
             val = 0;
             rc = 0;
+        } else if (msr == VLAPIC_MSR_BASE) {
+            val = vlapic_msr_read(&v->vm->lapic);
+            rc = 0;
         } else if (msr_allowed(msr)) {
             rc = v->ops->msr_get(v, msr, &val);
         }
@@ -119,6 +124,8 @@ static int on_msr(struct vcpu *v, const struct vm_exit *e)
             r[VCPU_RAX] = (uint32_t)val;
             r[VCPU_RDX] = val >> 32;
         }
+    } else if (msr == VLAPIC_MSR_BASE) {
+        rc = vlapic_msr_write(&v->vm->lapic, val);
     } else if (msr_allowed(msr)) {
         rc = v->ops->msr_set(v, msr, val);
     }
@@ -167,23 +174,31 @@ static int on_io(struct vcpu *v, const struct vm_exit *e)
 }
 
 #define CR0_PE (1ull << 0)
-#define CR0_PG (1ull << 31)
 #define EFER_LMA (1ull << 10)
 #define RFLAGS_VM (1ull << 17)
 
-/* Up to 15 bytes at CS:RIP of an unpaged guest, as far as guest RAM goes. */
-static size_t fetch_insn(struct vcpu *v, const struct vcpu_mode *m, uint8_t *buf)
+static int guest_read(void *ctx, uint64_t gpa, void *dst, size_t len)
 {
-    uint64_t lin = (m->cs_base + v->regs.rip) & 0xFFFFFFFFull;
-    size_t n = 0;
-    while (n < MMIO_MAX_LEN && vm_read_guest(v->vm, lin + n, buf + n, 1) == 0)
-        n++;
-    return n;
+    return vm_read_guest(ctx, gpa, dst, len);
 }
 
-/* The access hit a device's MMIO range: decode the instruction, let the
- * device do the read and/or write, and step over it.  Guests with paging
- * on are refused for now (their RIP would need a guest page walk). */
+/* Up to 15 bytes at CS:RIP, through the guest's page tables when paging is
+ * on (page by page: the instruction may cross into another page), as far as
+ * guest RAM and the mappings go.  *err: why fewer than 15. */
+static size_t fetch_insn(struct vcpu *v, const struct vcpu_mode *m, bool long64, uint8_t *buf,
+                         int *err)
+{
+    uint64_t lin = m->cs_base + v->regs.rip;
+    if (!long64)
+        lin &= 0xFFFFFFFFull;
+    struct gwalk_mem mem = { guest_read, v->vm };
+    struct gwalk_paging p = { m->cr0, m->cr3, m->cr4, m->efer };
+    return gwalk_fetch(&mem, &p, lin, buf, MMIO_MAX_LEN, err);
+}
+
+/* The access hit a device's MMIO range: fetch the instruction (through the
+ * guest's paging when it is on), decode it, let the device do the read
+ * and/or write, and step over it. */
 static int on_mmio(struct vcpu *v, const struct vm_exit *e, const struct iobus_range *dev)
 {
     struct vm *vm = v->vm;
@@ -195,15 +210,18 @@ static int on_mmio(struct vcpu *v, const struct vm_exit *e, const struct iobus_r
         return EXIT_STOP;
     }
     v->ops->get_mode(v, &m);
-    if (m.cr0 & CR0_PG) {
-        vm_set_stop_reason(vm, "killed: MMIO to %s at gpa 0x%lx with guest paging on is not "
-                           "emulated yet", dev->name, gpa);
-        return EXIT_STOP;
-    }
+    bool long64 = (m.efer & EFER_LMA) && m.cs_l;
     enum mmio_mode mode = !(m.cr0 & CR0_PE) || (v->regs.rflags & RFLAGS_VM) ? MMIO_MODE_REAL16
+                          : long64 ? MMIO_MODE_LONG64
                           : m.cs_db ? MMIO_MODE_PROT32 : MMIO_MODE_PROT16;
     uint8_t bytes[MMIO_MAX_LEN];
-    size_t n = fetch_insn(v, &m, bytes);
+    int ferr = 0;
+    size_t n = fetch_insn(v, &m, long64, bytes, &ferr);
+    if (n == 0) {
+        vm_set_stop_reason(vm, "killed: MMIO to %s at gpa 0x%lx: rip 0x%lx unreadable: %s",
+                           dev->name, gpa, v->regs.rip, gwalk_strerror(ferr));
+        return EXIT_STOP;
+    }
     struct mmio_insn insn;
     int rc = mmio_decode(bytes, n, mode, &insn);
     if (rc < 0) {
@@ -235,7 +253,9 @@ static int on_mmio(struct vcpu *v, const struct vm_exit *e, const struct iobus_r
     memcpy(v->regs.gpr, r.gpr, sizeof(r.gpr));
     v->regs.rflags = r.rflags;
     v->regs.rip += insn.len;
-    if (mode != MMIO_MODE_PROT32)
+    if (mode == MMIO_MODE_PROT32)
+        v->regs.rip &= 0xFFFFFFFFull;
+    else if (mode != MMIO_MODE_LONG64)
         v->regs.rip &= 0xFFFF;
     return EXIT_RESUME;
 }

@@ -232,6 +232,27 @@ static const struct { uint16_t base, len; const char *name; } ignored[] = {
     { 0x2F8, 0x08, "com2" },
     { 0x378, 0x08, "lpt1" },
     { 0x3E8, 0x08, "com3" },
+    { 0x170, 0x08, "ata2" },        /* legacy IDE channels: no drives, status floats to 0xFF */
+    { 0x1F0, 0x08, "ata1" },
+    { 0x376, 0x01, "ata2-ctl" },
+    { 0x3F6, 0x01, "ata1-ctl" },
+    { 0xCF8, 0x08, "pci-config" },  /* no PCI: config reads are all ones, "no device" */
+};
+
+/* MMIO pages of chipset devices hv does not model: reads float to all
+ * ones, writes vanish, so a guest probing them finds nothing instead of
+ * being stopped for touching memory it lacks. */
+static uint64_t absent_read(void *dev, uint64_t addr, unsigned size)
+{
+    (void)dev;
+    (void)addr;
+    return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
+
+static const struct iobus_ops absent_ops = { absent_read, ignore_write };
+
+static const struct { uint64_t base, len; const char *name; } absent_mmio[] = {
+    { 0xFEC00000, 0x1000, "ioapic (absent)" },   /* the usual I/O APIC address */
 };
 
 int vm_devices_init(struct vm *vm)
@@ -253,15 +274,23 @@ int vm_devices_init(struct vm *vm)
               (struct vdev_irq){ vpic_irq_cb, &vm->pic, 12 }, &kbc_hooks);
     vuart_init(&vm->uart, 0x3F8, (struct vdev_irq){ vpic_irq_cb, &vm->pic, 4 }, uart_tx, vm);
     testdev_init(&vm->testdev);
+    vlapic_init(&vm->lapic, vm->vcpu.id, mono);
 
     int rc = 0;
     if ((rc = vpic_attach(&vm->pic, bus)) < 0 || (rc = vpit_attach(&vm->pit, bus)) < 0 ||
         (rc = vcmos_attach(&vm->cmos, bus)) < 0 || (rc = vkbc_attach(&vm->kbc, bus)) < 0 ||
-        (rc = vuart_attach(&vm->uart, bus)) < 0 || (rc = testdev_attach(&vm->testdev, bus)) < 0)
+        (rc = vuart_attach(&vm->uart, bus)) < 0 || (rc = testdev_attach(&vm->testdev, bus)) < 0 ||
+        (rc = vlapic_attach(&vm->lapic, bus)) < 0)
         return rc;
     for (unsigned i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++) {
         rc = iobus_register(bus, IOBUS_PIO, ignored[i].base, ignored[i].len, &ignore_ops, NULL, 1,
                             ignored[i].name);
+        if (rc < 0)
+            return rc;
+    }
+    for (unsigned i = 0; i < sizeof(absent_mmio) / sizeof(absent_mmio[0]); i++) {
+        rc = iobus_register(bus, IOBUS_MMIO, absent_mmio[i].base, absent_mmio[i].len, &absent_ops,
+                            NULL, 0, absent_mmio[i].name);
         if (rc < 0)
             return rc;
     }

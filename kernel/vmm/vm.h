@@ -14,6 +14,7 @@
 #include "arch/x86_64/spinlock.h"
 #include "vmm/dev/cmos.h"
 #include "vmm/dev/i8042.h"
+#include "vmm/dev/lapic.h"
 #include "vmm/dev/pic.h"
 #include "vmm/dev/pit.h"
 #include "vmm/dev/uart16550.h"
@@ -64,6 +65,7 @@ struct vm {
     struct vkbc kbc;
     struct vuart uart;
     struct testdev testdev;               /* MMIO at TESTDEV_GPA */
+    struct vlapic lapic;                  /* the vCPU's local APIC (one vCPU per VM) */
     bool reset_requested;                 /* the guest pulsed the i8042 reset line */
     struct vm_console console;
     struct vcpu vcpu;

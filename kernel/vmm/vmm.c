@@ -312,6 +312,8 @@ int vm_info(const char *name)
     for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
         if (vm->vcpu.exits[k])
             kprintf("    %-10s %lu\n", vm_exit_kind_name((enum vm_exit_kind)k), vm->vcpu.exits[k]);
+    kprintf("  lapic: timer %lu interrupts, %lu coalesced\n", vm->lapic.timer_fired,
+            vm->lapic.timer_missed);
     return 0;
 }
 

@@ -4,6 +4,7 @@ calls INT 10h/11h/12h/13h/15h/16h/1Ah and VBE and prints one ok:/FAIL: line
 per check through INT 10h teletype."""
 
 import re
+import time
 
 from hvqemu import check, timeout
 from test_vm_svm import _hv, free_kib, run, start_and_wait_stop
@@ -65,8 +66,8 @@ def test_vm_bioscall_tcg():
 def test_vm_first_os_boot_chain_tcg():
     """first-os boots GUEST0.VHD through the virtual BIOS: its MBR, BM (menu,
     countdown on the BIOS tick, VBE), BL (INT 13h through BM's gate) and its
-    kernel, which starts.  (It does not reach its ready line yet: hv gives
-    guests no local APIC -- see docs/vbios.md.)"""
+    kernel, which starts.  (test_vm_first_os_ready_tcg follows it to its
+    ready line.)"""
     with _hv() as q:
         begin = q.cursor
         run(q, "vm start first-os")
@@ -81,3 +82,35 @@ def test_vm_first_os_boot_chain_tcg():
         check("hv mbr: error" not in out and "hv bm: error" not in out
               and "hv bl: error" not in out, f"the boot chain failed:\n{out}")
         run(q, "vm stop first-os")
+
+
+@timeout(180)
+def test_vm_first_os_ready_tcg():
+    """Issue 3's "first OS": the guest's own hv kernel, with paging on,
+    maps the emulated local APIC (MMIO through a guest page walk),
+    calibrates its timer against the PIT, finds no IOAPIC, PCI or IDE, and
+    prints its ready line within 90 s of `vm start`; its shell then runs on
+    the LAPIC tick until `vm stop`."""
+    with _hv() as q:
+        begin = q.cursor
+        run(q, "vm start first-os")
+        q.cursor = begin
+        q.wait_for(r"\[vm:first-os\] hv: timer: lapic calibrated against pit: \d+ kHz", 90)
+        q.wait_for(r"\[vm:first-os\] hv: ready mode=os cpus=1 memory=\d+MiB", 90)
+        q.wait_for(r"\[vm:first-os\] hv: shell ready", 30)
+        out = q.text()[begin:]
+        check("vm first-os: stopped" not in out, f"first-os stopped early:\n{out}")
+        check("panic" not in out, f"the guest kernel panicked:\n{out}")
+        # lapic_hz is VLAPIC_BUS_HZ (100 MHz); the PIT calibration is within 5 %
+        khz = int(re.search(r"lapic calibrated against pit: (\d+) kHz", out).group(1))
+        check(95000 <= khz <= 105000, f"LAPIC calibrated to {khz} kHz, expected ~100000:\n{out}")
+        # its LAPIC timer ticks (hv's TIMER_HZ is 100): ~100 interrupts in 2 s
+        time.sleep(2)
+        info = run(q, "vm info first-os")
+        m = re.search(r"lapic: timer (\d+) interrupts", info)
+        check(m and int(m.group(1)) >= 50, f"the guest's LAPIC timer does not tick:\n{info}")
+        mark = q.cursor
+        q.send_slow("vm stop first-os\r", gap=0.02)
+        q.cursor = mark
+        m = q.wait_for(r"vm first-os: stopped \(([^\n]*)\)\n", 30)
+        check(m.group(1) == "stopped by request", f"first-os stopped with {m.group(1)!r}")
