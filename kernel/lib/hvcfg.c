@@ -120,7 +120,8 @@ enum key_kind {
     KIND_UINT,      /* decimal in [min, max] (uint32_t) */
     KIND_NAME,      /* min..max of a-z 0-9 '-' (char array of max + 1) */
     KIND_IPV4,      /* a.b.c.d, not 0.0.0.0 (uint32_t) */
-    KIND_CIDR       /* a.b.c.d/prefix: address and prefix (two uint32_t) */
+    KIND_CIDR,      /* a.b.c.d/prefix: address and prefix (two uint32_t) */
+    KIND_TEXT       /* min..max printable ASCII, no spaces (char array of max + 1) */
 };
 
 struct key_def {
@@ -166,6 +167,8 @@ static const struct key_def keys[] = {
       0, 0, "a.b.c.d" },
     { "net.dns", KIND_IPV4, FIELD(net_dns), 0, 0, 0,
       0, 0, "a.b.c.d" },
+    { "admin.password", KIND_TEXT, FIELD(admin_password), 1, HVCFG_ADMIN_PASSWORD_MAX, 0,
+      0, "", "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex> (tools/hvpasswd.py)" },
 };
 _Static_assert(FIELD(net_prefix) == FIELD(net_address) + 4, "KIND_CIDR stores two fields");
 
@@ -276,6 +279,14 @@ static int apply(struct hv_config *c, const struct key_def *k, const char *v, si
         }
         set_str(str_field(c, k), v, n);
         return 0;
+    case KIND_TEXT:
+        if (n < k->min || n > k->max)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            if (v[i] <= ' ' || v[i] > '~')
+                return -1;
+        set_str(str_field(c, k), v, n);
+        return 0;
     case KIND_IPV4: {
         uint32_t a = 0;
         if (n == 0 || parse_ipv4(v, n, &a) != n || a == 0)
@@ -310,7 +321,7 @@ void hvcfg_defaults(struct hv_config *out)
 {
     for (size_t i = 0; i < NKEYS; i++) {
         const struct key_def *k = &keys[i];
-        if (k->kind == KIND_NAME)
+        if (k->kind == KIND_NAME || k->kind == KIND_TEXT)
             set_str(str_field(out, k), k->def_str, (size_t)zlen(k->def_str));
         else if (k->kind == KIND_CIDR)
             num_field(out, k)[0] = num_field(out, k)[1] = 0;

@@ -16,6 +16,8 @@
 /* Lines longer than this (without the line break) are reported and skipped. */
 #define HVCFG_LINE_MAX     255
 #define HVCFG_HOSTNAME_MAX 63
+/* admin.password: pbkdf2-sha256$<iterations>$<salt hex>$<hash hex> (docs/api.md). */
+#define HVCFG_ADMIN_PASSWORD_MAX 191
 /* Longest message handed to hvcfg_warn_fn, NUL included. */
 #define HVCFG_MSG_MAX      128
 
@@ -58,6 +60,9 @@ struct hv_config {
     uint32_t net_prefix;                /* ... 1-32 (must follow net_address) */
     uint32_t net_gateway;
     uint32_t net_dns;
+    /* The management API's password hash, checked by kernel/mgmt/auth.c;
+     * empty: not set (the API refuses everything but GET /). */
+    char admin_password[HVCFG_ADMIN_PASSWORD_MAX + 1];
 };
 
 enum hvcfg_net_mode { HVCFG_NET_DHCP = 0, HVCFG_NET_STATIC = 1 };

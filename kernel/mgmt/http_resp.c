@@ -91,6 +91,8 @@ size_t http_resp_head(const struct http_response *r, bool keep_alive, const char
         add(&o, r->allow);
         add(&o, "\r\n");
     }
+    if (r->headers)
+        add(&o, r->headers);
     add(&o, keep_alive && !r->close ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
     if (o.full)
         return 0;

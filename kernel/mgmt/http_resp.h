@@ -17,6 +17,7 @@ struct http_response {
     struct json_out body;                  /* body.buf/len: the body (also for text) */
     char allow[HTTP_ALLOW_MAX];            /* "Allow:" value for 405, empty otherwise */
     bool close;                            /* close the connection after this response */
+    const char *headers;                   /* more "Name: value\r\n" lines (static), or NULL */
 };
 
 void http_resp_init(struct http_response *r, char *body, size_t cap);

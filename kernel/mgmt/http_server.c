@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "mgmt/http_server.h"
 #include "mgmt/api.h"
+#include "mgmt/auth.h"
 #include "mgmt/conn.h"
 #include "mgmt/http_parse.h"
 #include "mgmt/http_resp.h"
@@ -43,6 +44,8 @@ static const char *hostname = "hv";
 
 static const struct route routes[] = {
     { "GET", "/", api_root },
+    { "POST", "/api/v1/session", api_session_create },
+    { "DELETE", "/api/v1/session", api_session_delete },
     { "GET", "/api/v1/host", api_host_get },
     { "GET", "/api/v1/vms", api_vms_list },
     { "GET", "/api/v1/vms/{name}", api_vm_get },
@@ -50,8 +53,8 @@ static const struct route routes[] = {
     { "POST", "/api/v1/vms/{name}/stop", api_vm_stop },
 };
 
-/* Authentication (issue 6) plugs in here: before = check the Bearer token. */
-static const struct router router = { routes, sizeof(routes) / sizeof(routes[0]), NULL };
+/* Every route but GET / and the login needs a Bearer token (auth.c). */
+static const struct router router = { routes, sizeof(routes) / sizeof(routes[0]), auth_before };
 
 const char *http_server_hostname(void)
 {

@@ -6,8 +6,8 @@
  *
  * The middleware hook `before` runs after a route matched and before its
  * handler; it returns false when it has answered the request itself. It is
- * the seam for authentication (401 without a valid Bearer token) and the
- * audit log: neither exists yet (docs/api.md). */
+ * the seam for authentication (auth.c: 401 without a valid Bearer token)
+ * and, later, the audit log (docs/api.md). */
 #ifndef HV_MGMT_ROUTER_H
 #define HV_MGMT_ROUTER_H
 

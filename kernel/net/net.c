@@ -20,6 +20,7 @@
 #include "lib/hvcfg.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "mgmt/auth.h"
 #include "mgmt/http_server.h"
 #include "net/echo.h"
 
@@ -182,6 +183,7 @@ void net_init(const struct hv_config *cfg, const char *mode_name)
     }
     if (cfg->net_mode == HVCFG_NET_STATIC && !cfg->net_address)
         kprintf("hv: net: warning: net.mode = static without a valid net.address; using DHCP\n");
+    auth_init(cfg->admin_password);        /* a PBKDF2 run: before the lock, not under it */
 
     uint64_t flags = spin_lock_irqsave(&net_lock);
     lwip_init();

@@ -2,18 +2,23 @@
 reached through QEMU's user networking with a forwarded host port, in
 hypervisor mode (boot entry 1) on AMD-V under TCG (`-cpu qemu64,+svm,+npt`)
 so the built-in VMs exist.  Raw sockets throughout: what goes over the wire
-is what is tested."""
+is what is tested.  The image's HV.CFG sets the default admin password
+(hv-admin), so each test logs in first and sends the token (docs/api.md
+"Authentication")."""
 
 import json
 import re
+import shutil
 import socket
+import subprocess
 import threading
 import time
 
-from hvqemu import Qemu, boot_entry, check, require_image, timeout
+from hvqemu import Qemu, artifacts_dir, boot_entry, check, require_image, timeout
 
 SVM_CPU = "qemu64,+svm,+npt"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
+PASSWORD = "hv-admin"
 BUILTIN_VMS = {"hello", "hostile", "triple", "spin", "timer", "cmos", "kbc", "mmio", "tick"}
 
 
@@ -23,19 +28,39 @@ def free_port():
         return s.getsockname()[1]
 
 
+def image_with_config(text):
+    """A copy of hv.vhd whose boot partition (at 1 MiB) holds this HV.CFG."""
+    d = artifacts_dir()
+    img = d / "hv-api.vhd"
+    shutil.copyfile(require_image(), img)
+    cfg = d / "HV.CFG"
+    cfg.write_text(text)
+    r = subprocess.run(["mcopy", "-o", "-i", f"{img}@@1M", str(cfg), "::/HV.CFG"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    check(r.returncode == 0, f"mcopy of HV.CFG into {img} failed: {r.stdout.decode().strip()}")
+    return img
+
+
 class Hv:
-    def __init__(self):
+    def __init__(self, image=None, log_in=True):
         self.port = free_port()
         netdev = f"user,id=n0,hostfwd=tcp:127.0.0.1:{self.port}-:80"
-        self.q = Qemu(require_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
+        self.q = Qemu(image or require_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
                       extra_args=("-netdev", netdev, "-device", "e1000,netdev=n0"))
         try:
             boot_entry(self.q, 1)
             m = self.q.wait_for(READY_IP_RE, 120)
             check(m.group(1) != "none", "hv got no IP address (ready line says ip=none)")
+            self.token = None
+            if log_in:
+                self.token = login(self)
         except BaseException:
             self.q.kill()
             raise
+
+    def auth(self):
+        """The Authorization header line for raw requests."""
+        return f"Authorization: Bearer {self.token}\r\n"
 
     def connect(self, limit=30):
         return socket.create_connection(("127.0.0.1", self.port), timeout=limit)
@@ -82,12 +107,32 @@ def exchange(hv, raw, limit=30):
         return read_response(s.makefile("rb"))
 
 
-def request(hv, method, path, body=b"", headers=""):
+def request(hv, method, path, body=b"", headers="", token=True):
+    """token: True sends hv's token, a string sends that one, None none."""
+    if token is True:
+        token = hv.token
+    if token is not None:
+        headers += f"Authorization: Bearer {token}\r\n"
     raw = (f"{method} {path} HTTP/1.1\r\nHost: hv\r\nConnection: close\r\n{headers}"
            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
     r = exchange(hv, raw)
     check(r is not None, f"{method} {path}: connection closed without a response")
     return r
+
+
+def try_login(hv, password):
+    body = json.dumps({"password": password}).encode()
+    return request(hv, "POST", "/api/v1/session", body,
+                   "Content-Type: application/json\r\n", token=None)
+
+
+def login(hv, password=PASSWORD):
+    r = try_login(hv, password)
+    check(r.status == 201, f"login with {password!r}: {r!r}")
+    tok = r.json().get("token")
+    check(isinstance(tok, str) and re.fullmatch(r"[0-9a-f]{64}", tok),
+          f"login: token is not 64 hex digits: {r.body!r}")
+    return tok
 
 
 def check_error(r, status, what):
@@ -152,14 +197,14 @@ def test_api_endpoints_tcg():
         with hv.connect() as s:
             f = s.makefile("rb")
             for path in ("/api/v1/host", "/", "/api/v1/nope"):
-                s.sendall(f"GET {path} HTTP/1.1\r\nHost: hv\r\n\r\n".encode())
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: hv\r\n{hv.auth()}\r\n".encode())
                 r = read_response(f)
                 check(r is not None, f"keep-alive: connection closed before the answer to {path}")
                 check(r.headers.get("connection") == "keep-alive",
                       f"keep-alive: {path} answered with Connection: {r.headers.get('connection')}")
             check(r.status == 404, f"keep-alive: third answer {r!r}")
             # pipelined: two requests in one send, the second closes
-            s.sendall(b"HEAD /api/v1/host HTTP/1.1\r\nHost: hv\r\n\r\n"
+            s.sendall(f"HEAD /api/v1/host HTTP/1.1\r\nHost: hv\r\n{hv.auth()}\r\n".encode() +
                       b"GET / HTTP/1.1\r\nHost: hv\r\nConnection: close\r\n\r\n")
             r = read_response(f, head_only=True)
             check(r.status == 200 and int(r.headers["content-length"]) > 0,
@@ -181,6 +226,86 @@ def test_api_endpoints_tcg():
             s.sendall(b"GET / HTTP/1.1\r\nHost: hv\r\n\r\n")
             r = read_response(f)
             check(r is not None and r.status == 200, f"GET after the 1 MiB body: {r!r}")
+
+
+@timeout(420)
+def test_api_auth_tcg():
+    """GET / is open; without a token, with a bad one, or after logout: 401
+    with WWW-Authenticate: Bearer; a wrong password: 401; the sixth wrong
+    password in a row: 429 (even the right one then), while a token from
+    before keeps working; login then the VM list works."""
+    hv = Hv()
+    with hv.q:
+        check("hv: mgmt: warning: the admin password is the default one" in hv.q.text(),
+              "no boot warning about the default admin password")
+        r = request(hv, "GET", "/", token=None)
+        check(r.status == 200 and r.body.startswith("hv "), f"GET / without a token: {r!r}")
+
+        for path in ("/api/v1/vms", "/api/v1/host", "/api/v1/vms/hello"):
+            r = request(hv, "GET", path, token=None)
+            msg = check_error(r, 401, f"GET {path} without a token")
+            check(r.headers.get("www-authenticate", "").startswith("Bearer"),
+                  f"401 without WWW-Authenticate: Bearer: {r!r}")
+            check("/api/v1/session" in msg, f"401 does not say how to log in: {msg!r}")
+        check_error(request(hv, "POST", "/api/v1/vms/spin/start", token=None), 401,
+                    "start without a token")
+        r = request(hv, "GET", "/api/v1/vms", token="0" * 64)
+        check_error(r, 401, "a made-up token")
+        check('invalid_token' in r.headers.get("www-authenticate", ""),
+              f"bad token: WWW-Authenticate lacks error=invalid_token: {r!r}")
+        check_error(request(hv, "GET", "/api/v1/vms", token="xyz"), 401, "a malformed token")
+        check_error(request(hv, "GET", "/api/v1/vms", headers="Authorization: Basic YTpi\r\n",
+                            token=None), 401, "Basic instead of Bearer")
+
+        check_error(request(hv, "POST", "/api/v1/session", b"password=hv-admin", token=None),
+                    400, "login with a form body")
+        check_error(request(hv, "POST", "/api/v1/session", b'{"pass":"hv-admin"}', token=None),
+                    400, "login without a password member")
+
+        tok = login(hv)
+        check(tok != hv.token, "two logins gave the same token")
+        r = request(hv, "GET", "/api/v1/vms", token=tok)
+        check(r.status == 200 and BUILTIN_VMS <= {v["name"] for v in r.json()["vms"]},
+              f"GET /api/v1/vms after login: {r!r}")
+        r = request(hv, "DELETE", "/api/v1/session", token=tok)
+        check(r.status == 204, f"logout: {r!r}")
+        check_error(request(hv, "GET", "/api/v1/vms", token=tok), 401, "a token after logout")
+
+        for i in range(5):
+            r = try_login(hv, f"wrong-{i}")
+            check_error(r, 401, f"wrong password #{i + 1}")
+        r = try_login(hv, "wrong-5")
+        msg = check_error(r, 429, "the sixth wrong password")
+        check(r.headers.get("retry-after", "").isdigit(), f"429 without Retry-After: {r!r}")
+        check_error(try_login(hv, PASSWORD), 429, "the right password during the lockout")
+        r = request(hv, "GET", "/api/v1/host")
+        check(r.status == 200, f"a token from before the lockout stopped working: {r!r}")
+        hv.q.wait_for(r"hv: mgmt: 5 wrong admin passwords within 60 s: logins refused for 30 s", 10)
+
+
+@timeout(420)
+def test_api_no_password_tcg():
+    """HV.CFG without admin.password: a boot warning, GET / still works and
+    every /api/v1 request (the login included) answers 503 naming the key
+    and the tool; a malformed admin.password is reported the same way."""
+    hv = Hv(image_with_config("hostname = hv\nadmin.password = sha1$1$00$00\n"), log_in=False)
+    with hv.q:
+        check(re.search(r"hv: mgmt: warning: admin\.password in HV\.CFG is not valid: it does not "
+                        r"start with pbkdf2-sha256\$", hv.q.text()),
+              "no boot warning about the malformed admin.password")
+        r = request(hv, "GET", "/", token=None)
+        check(r.status == 200, f"GET / without a password configured: {r!r}")
+        want = "no admin password configured: set admin.password in HV.CFG (tools/hvpasswd.py)"
+        for method, path, body in (("GET", "/api/v1/vms", b""), ("GET", "/api/v1/host", b""),
+                                   ("POST", "/api/v1/session", b'{"password":"hv-admin"}')):
+            msg = check_error(request(hv, method, path, body, token=None), 503, f"{method} {path}")
+            check(msg == want, f"{method} {path}: 503 says {msg!r}, expected {want!r}")
+    hv = Hv(image_with_config("hostname = hv\n"), log_in=False)
+    with hv.q:
+        check("hv: mgmt: warning: " + want in hv.q.text(),
+              "no boot warning about the missing admin.password")
+        msg = check_error(request(hv, "GET", "/api/v1/vms", token=None), 503, "no password")
+        check(msg == want, f"no password: 503 says {msg!r}")
 
 
 @timeout(420)
@@ -229,7 +354,7 @@ def test_api_load_tcg():
 
         def one(i):
             try:
-                r = exchange(hv, f"GET /api/v1/host HTTP/1.1\r\nHost: c{i}\r\n"
+                r = exchange(hv, f"GET /api/v1/host HTTP/1.1\r\nHost: c{i}\r\n{hv.auth()}"
                                  f"Connection: close\r\n\r\n".encode(), limit=90)
                 results.append(r.status if r else None)
             except OSError as e:

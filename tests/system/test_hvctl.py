@@ -2,13 +2,16 @@
 hv: hypervisor mode (boot entry 1) on AMD-V under TCG, the management port
 forwarded to the host through QEMU's user networking, as test_api.py does.
 What is checked is what an admin sees: the text, the JSON and the exit
-codes (0 ok, 1 hv said no, 2 usage, 3 unreachable)."""
+codes (0 ok, 1 hv said no, 2 usage, 3 unreachable).  hvctl runs with HOME
+in a scratch directory, so `hvctl login` saves its token there."""
 
 import json
 import os
 import re
 import socket
+import stat
 import subprocess
+import tempfile
 import time
 
 from hvqemu import BUILD, Qemu, TestFailure, boot_entry, check, require_file, require_image, timeout
@@ -17,6 +20,8 @@ SVM_CPU = "qemu64,+svm,+npt"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
 BUILTIN_VMS = {"hello", "hostile", "triple", "spin", "timer", "cmos", "kbc", "mmio", "tick"}
 HVCTL = BUILD / "hvctl"
+PASSWORD = "hv-admin"   # the image's default (vd/HV.CFG)
+HOME = tempfile.mkdtemp(prefix="hvctl-home-")
 
 
 def free_port():
@@ -25,14 +30,23 @@ def free_port():
         return s.getsockname()[1]
 
 
-def hvctl(*args, host=None, limit=30):
+def hvctl_env(**extra):
+    env = dict(os.environ, HOME=HOME)
+    for k in ("HVCTL_HOST", "HVCTL_PASSWORD", "XDG_CONFIG_HOME"):
+        env.pop(k, None)
+    env.update(extra)
+    return env
+
+
+def hvctl(*args, host=None, limit=30, password=None):
     """Runs build/hvctl; (exit status, stdout, stderr). host=None leaves
-    --host out, so HVCTL_HOST (or the default) decides."""
+    --host out, so HVCTL_HOST (or the default) decides; password goes in
+    $HVCTL_PASSWORD. No terminal: login never prompts here."""
     exe = require_file(HVCTL, "run `make test-build`")
     cmd = [str(exe)] + (["--host", host] if host else []) + list(args)
-    env = dict(os.environ)
-    env.pop("HVCTL_HOST", None)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, env=env)
+    env = hvctl_env(**({"HVCTL_PASSWORD": password} if password is not None else {}))
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, env=env,
+                       stdin=subprocess.DEVNULL, start_new_session=True)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -49,7 +63,8 @@ def test_hvctl_usage_and_unreachable():
     never answers -> exit 3 after the 10 s timeout, not a hang."""
     for args in ((), ("bogus",), ("--nope", "host"), ("vm",), ("vm", "show"),
                  ("vm", "show", "a", "b"), ("vm", "frobnicate", "x"), ("host", "extra"),
-                 ("vm", "show", "a/b")):
+                 ("vm", "show", "a/b"), ("login", "extra"), ("--token", "a b", "host"),
+                 ("--token",)):
         _, err = expect(hvctl(*args), 2, f"hvctl {' '.join(args)}")
         check("usage: hvctl" in err, f"hvctl {' '.join(args)}: no usage text: {err!r}")
     _, err = expect(hvctl("host", host="localhost:99999"), 2, "port out of range")
@@ -60,8 +75,8 @@ def test_hvctl_usage_and_unreachable():
     for sub in ("create", "delete", "reset", "console"):
         _, err = expect(hvctl("vm", sub, "spin"), 1, f"vm {sub}")
         check(f"hvctl: vm {sub}: not supported by this hv yet" in err, f"vm {sub}: {err!r}")
-    _, err = expect(hvctl("login"), 1, "login")
-    check("not supported by this hv yet" in err, f"login: {err!r}")
+    _, err = expect(hvctl("login"), 2, "login without $HVCTL_PASSWORD or a terminal")
+    check("set $HVCTL_PASSWORD" in err, f"login without a password: {err!r}")
 
     closed = f"127.0.0.1:{free_port()}"
     t0 = time.monotonic()
@@ -96,6 +111,27 @@ def test_hvctl_tcg():
         boot_entry(q, 1)
         m = q.wait_for(READY_IP_RE, 120)
         check(m.group(1) != "none", "hv got no IP address (ready line says ip=none)")
+
+        token_file = os.path.join(HOME, ".config", "hvctl", "token")
+        if os.path.exists(token_file):
+            os.unlink(token_file)
+        _, err = expect(hvctl("vm", "list", host=host), 1, "vm list before login")
+        check("authentication required" in err and "(HTTP 401)" in err
+              and "hvctl login" in err, f"vm list before login: {err!r}")
+        _, err = expect(hvctl("login", host=host, password="not-it"), 1, "login, wrong password")
+        check("wrong password (HTTP 401)" in err, f"wrong password: {err!r}")
+        check(not os.path.exists(token_file), "a failed login saved a token")
+        out, _ = expect(hvctl("login", host=host, password=PASSWORD), 0, "hvctl login")
+        check(f"token saved in {token_file}" in out, f"login printed {out!r}")
+        mode = stat.S_IMODE(os.stat(token_file).st_mode)
+        check(mode == 0o600, f"token file mode {oct(mode)}, expected 0o600")
+        with open(token_file) as f:
+            token = f.read().strip()
+        check(re.fullmatch(r"[0-9a-f]{64}", token), f"saved token {token!r}")
+        _, err = expect(hvctl("--token", "0" * 64, "host", host=host), 1, "--token bogus")
+        check("invalid or expired token" in err, f"--token bogus: {err!r}")
+        out, _ = expect(hvctl("--token", token, "--json", "host", host=host), 0, "--token good")
+        check(json.loads(out).get("hostname") == "hv", f"--token good: {out!r}")
 
         out, _ = expect(hvctl("host", host=host), 0, "hvctl host")
         check(re.search(r"^hostname\s+hv$", out, re.M), f"host: no hostname line: {out!r}")
@@ -148,7 +184,7 @@ def test_hvctl_tcg():
         check("no such VM" in err and "(HTTP 404)" in err, f"vm show nosuch: {err!r}")
 
         # HVCTL_HOST stands in for --host.
-        env = dict(os.environ, HVCTL_HOST=host)
+        env = hvctl_env(HVCTL_HOST=host)
         p = subprocess.run([str(HVCTL), "vm", "show", "hello"], capture_output=True,
                            text=True, timeout=30, env=env)
         check(p.returncode == 0 and re.search(r"^name\s+hello$", p.stdout, re.M),

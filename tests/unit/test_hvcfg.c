@@ -102,6 +102,33 @@ static void test_every_key(void **state)
     assert_int_equal(strlen(c.hostname), 63);
 }
 
+/* admin.password is opaque text here (kernel/mgmt/auth.c checks its
+ * format): printable, no spaces, 1-191 bytes; empty when absent. */
+static void test_admin_password(void **state)
+{
+    (void)state;
+    struct hv_config c;
+    struct warnings w;
+    assert_int_equal(parse_str("hostname = a\n", &c, &w), 0);
+    assert_string_equal(c.admin_password, "");
+    const char *spec = "pbkdf2-sha256$20000$00112233445566778899aabbccddeeff$"
+                       "d558578d5cd2ad4e80a895d67820d2b7a31409a97f3b9bbba5666435422fc5b1";
+    char line[256];
+    snprintf(line, sizeof line, "admin.password = %s\n", spec);
+    assert_int_equal(parse_str(line, &c, &w), 0);
+    assert_string_equal(c.admin_password, spec);
+    assert_int_equal(parse_str("admin.password = a b\n", &c, &w), 1);
+    assert_string_equal(c.admin_password, "");
+    char big[260] = "admin.password = ";
+    memset(big + 17, 'x', HVCFG_ADMIN_PASSWORD_MAX + 1);
+    big[17 + HVCFG_ADMIN_PASSWORD_MAX + 1] = 0;
+    assert_int_equal(parse_str(big, &c, &w), 1);
+    assert_string_equal(c.admin_password, "");
+    big[17 + HVCFG_ADMIN_PASSWORD_MAX] = 0;
+    assert_int_equal(parse_str(big, &c, &w), 0);
+    assert_int_equal(strlen(c.admin_password), HVCFG_ADMIN_PASSWORD_MAX);
+}
+
 static void test_bad_values(void **state)
 {
     (void)state;
@@ -295,6 +322,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_admin_password),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_unknown_keys_and_lines),
         cmocka_unit_test(test_crlf_and_no_newline),

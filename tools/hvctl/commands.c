@@ -8,6 +8,7 @@
 
 #include "http.h"
 #include "output.h"
+#include "token.h"
 
 /* The message of hv's error format {"error":{"code":N,"message":"..."}},
  * or NULL when the body is not in it. */
@@ -21,11 +22,11 @@ static const char *error_message(const cJSON *doc)
 /* Calls the API; on success *out holds the parsed answer (the caller frees
  * it). With --json the answer is printed here, errors included, so that a
  * script always gets hv's own words on stdout. */
-static int call_api(const struct hvctl_opts *o, const char *method, const char *path,
-                    cJSON **out)
+static int call_api_body(const struct hvctl_opts *o, const char *method, const char *path,
+                         const char *body, cJSON **out)
 {
     struct http_reply r;
-    int rc = http_call(o->host, method, path, &r);
+    int rc = http_call(o->host, method, path, body ? NULL : o->token, body, &r);
 
     *out = NULL;
     if (rc == HVCTL_ECONNECT) {
@@ -44,7 +45,9 @@ static int call_api(const struct hvctl_opts *o, const char *method, const char *
             out_json(doc);
         if (msg)
             fprintf(stderr, "hvctl: %s (HTTP %ld)\n", msg, r.status);
-        else
+        if (msg && r.status == 401 && !body)
+            fprintf(stderr, "hvctl: log in first: hvctl login (or pass --token)\n");
+        else if (!msg)
             fprintf(stderr, "hvctl: %s %s: unexpected answer from hv (HTTP %ld)\n",
                     method, path, r.status);
         cJSON_Delete(doc);
@@ -62,6 +65,53 @@ static int call_api(const struct hvctl_opts *o, const char *method, const char *
     *out = doc;
 done:
     http_reply_free(&r);
+    return rc;
+}
+
+static int call_api(const struct hvctl_opts *o, const char *method, const char *path,
+                    cJSON **out)
+{
+    return call_api_body(o, method, path, NULL, out);
+}
+
+int cmd_login(const struct hvctl_opts *o)
+{
+    char pass[256], path[1100];
+    const char *why = NULL;
+
+    if (token_read_password(pass, sizeof(pass), &why) != 0) {
+        fprintf(stderr, "hvctl: login: %s\n", why);
+        return HVCTL_EUSAGE;
+    }
+    cJSON *req = cJSON_CreateObject();
+    char *body = req && cJSON_AddStringToObject(req, "password", pass)
+                     ? cJSON_PrintUnformatted(req) : NULL;
+    memset(pass, 0, sizeof(pass));
+    cJSON_Delete(req);
+    if (!body) {
+        fprintf(stderr, "hvctl: login: out of memory\n");
+        return HVCTL_ESERVER;
+    }
+    struct hvctl_opts quiet = *o;
+    quiet.json = false;                    /* the token is not for stdout */
+    cJSON *doc;
+    int rc = call_api_body(&quiet, "POST", "/api/v1/session", body, &doc);
+    free(body);
+    if (rc != HVCTL_OK)
+        return rc;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(doc, "token");
+    if (!cJSON_IsString(t) || !t->valuestring[0] || strlen(t->valuestring) > 512 ||
+        strpbrk(t->valuestring, " \r\n")) {
+        fprintf(stderr, "hvctl: login: hv's answer has no usable \"token\"\n");
+        rc = HVCTL_ESERVER;
+    } else if (token_save(t->valuestring, &why, path, sizeof(path)) != 0) {
+        fprintf(stderr, "hvctl: login: cannot save the token in %s: %s\n",
+                path[0] ? path : "~/.config/hvctl/token", why);
+        rc = HVCTL_ESERVER;
+    } else {
+        printf("logged in to %s; token saved in %s\n", o->host, path);
+    }
+    cJSON_Delete(doc);
     return rc;
 }
 

@@ -4,6 +4,7 @@
 
 #include "hvctl.h"
 
+int cmd_login(const struct hvctl_opts *o);
 int cmd_host(const struct hvctl_opts *o);
 int cmd_vm_list(const struct hvctl_opts *o);
 int cmd_vm_show(const struct hvctl_opts *o, const char *name);

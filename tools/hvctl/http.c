@@ -52,7 +52,7 @@ void http_global_cleanup(void)
 }
 
 int http_call(const char *hostport, const char *method, const char *path,
-              struct http_reply *reply)
+              const char *token, const char *body, struct http_reply *reply)
 {
     struct sink sink = { .reply = reply };
     char url[1024];
@@ -73,7 +73,17 @@ int http_call(const char *hostport, const char *method, const char *path,
     }
     /* The API answers JSON; without this curl would send a form type. */
     headers = curl_slist_append(headers, "Accept: application/json");
-    headers = curl_slist_append(headers, "Content-Type:");
+    headers = curl_slist_append(headers, body ? "Content-Type: application/json" : "Content-Type:");
+    if (token) {
+        char auth[600];
+        if ((size_t)snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token) >= sizeof(auth)) {
+            snprintf(reply->error, sizeof(reply->error), "the token is too long");
+            curl_slist_free_all(headers);
+            curl_easy_cleanup(c);
+            return HVCTL_EUSAGE;
+        }
+        headers = curl_slist_append(headers, auth);
+    }
 
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
@@ -86,10 +96,10 @@ int http_call(const char *hostport, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     if (strcmp(method, "POST") == 0) {
-        /* An empty body with Content-Length: 0, as hv expects. */
+        /* Without a body: Content-Length: 0, as hv expects. */
         curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, body ? (long)strlen(body) : 0L);
     } else if (strcmp(method, "GET") != 0) {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     }

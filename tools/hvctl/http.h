@@ -17,12 +17,13 @@ struct http_reply {
 int http_global_init(void);
 void http_global_cleanup(void);
 
-/* Sends METHOD http://HOST:PORT/PATH with an empty body. Returns HVCTL_OK
+/* Sends METHOD http://HOST:PORT/PATH with body (a JSON text; NULL: empty)
+ * and, when token is not NULL, "Authorization: Bearer <token>". Returns HVCTL_OK
  * when an answer arrived (whatever its status), HVCTL_ECONNECT when hv
  * could not be reached or did not answer within HVCTL_TIMEOUT_S, and
  * HVCTL_ESERVER when the answer was unusable; reply->error says why. */
 int http_call(const char *hostport, const char *method, const char *path,
-              struct http_reply *reply);
+              const char *token, const char *body, struct http_reply *reply);
 
 void http_reply_free(struct http_reply *reply);
 

@@ -16,6 +16,7 @@ enum hvctl_exit {
 struct hvctl_opts {
     const char *host;    /* "HOST:PORT" as given, port always present */
     bool json;           /* print the server's JSON instead of tables */
+    const char *token;   /* --token, else the saved one (token.h); NULL: none */
 };
 
 #define HVCTL_DEFAULT_HOST "localhost:80"

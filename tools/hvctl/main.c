@@ -9,9 +9,10 @@
 #include "commands.h"
 #include "http.h"
 #include "hvctl.h"
+#include "token.h"
 
 static const char usage_text[] =
-    "usage: hvctl [--host HOST[:PORT]] [--json] COMMAND\n"
+    "usage: hvctl [--host HOST[:PORT]] [--token TOKEN] [--json] COMMAND\n"
     "\n"
     "commands:\n"
     "  host              show the host: version, uptime, CPUs, memory, backend\n"
@@ -19,10 +20,12 @@ static const char usage_text[] =
     "  vm show NAME      show one VM\n"
     "  vm start NAME     start a VM\n"
     "  vm stop NAME      ask a VM to stop (it is 'stopping', then 'stopped')\n"
-    "  login             not available yet: hv has no authentication\n"
+    "  login             log in with the admin password ($HVCTL_PASSWORD or asked)\n"
+    "                    and save the token in ~/.config/hvctl/token\n"
     "\n"
     "options:\n"
     "  -H, --host HOST[:PORT]  hv to talk to (default $HVCTL_HOST, else " HVCTL_DEFAULT_HOST ")\n"
+    "  -t, --token TOKEN       session token to send (default: the one hvctl login saved)\n"
     "  -j, --json              print hv's JSON answer instead of a table\n"
     "  -h, --help              this text\n"
     "\n"
@@ -137,9 +140,10 @@ static int run(const struct hvctl_opts *o, int argc, char **argv)
     if (strcmp(argv[0], "vm") == 0)
         return run_vm(o, argc - 1, argv + 1);
     if (strcmp(argv[0], "login") == 0) {
-        fprintf(stderr, "hvctl: login: not supported by this hv yet "
-                        "(the API has no authentication: every endpoint is open)\n");
-        return HVCTL_ESERVER;
+        if (argc != 1)
+            return usage("login takes no operands (the password comes from $HVCTL_PASSWORD "
+                         "or the terminal)");
+        return cmd_login(o);
     }
     fprintf(stderr, "hvctl: unknown command: %s\n", argv[0]);
     return usage(NULL);
@@ -150,6 +154,7 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         { "host", required_argument, NULL, 'H' },
         { "json", no_argument, NULL, 'j' },
+        { "token", required_argument, NULL, 't' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -162,13 +167,20 @@ int main(int argc, char **argv)
     if (!host || !host[0])
         host = HVCTL_DEFAULT_HOST;
     opterr = 0;  /* our own messages, followed by the usage */
-    while ((c = getopt_long(argc, argv, ":H:jh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":H:t:jh", longopts, NULL)) != -1) {
         switch (c) {
         case 'H':
             host = optarg;
             break;
         case 'j':
             o.json = true;
+            break;
+        case 't':
+            if (!optarg[0] || strpbrk(optarg, " \t\r\n")) {
+                fprintf(stderr, "hvctl: --token: empty or has spaces\n");
+                return usage(NULL);
+            }
+            o.token = optarg;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -184,6 +196,9 @@ int main(int argc, char **argv)
     if (parse_host(host, hostport, sizeof(hostport), &why) != 0)
         return usage(why);
     o.host = hostport;
+    static char saved[600];
+    if (!o.token && token_load(saved, sizeof(saved)) == 0)
+        o.token = saved;
 
     if (http_global_init() != 0) {
         fprintf(stderr, "hvctl: cannot initialise libcurl\n");

@@ -1,0 +1,38 @@
+/* Authentication of the REST API (docs/api.md "Authentication"): one admin
+ * password, kept in HV.CFG only as a salted PBKDF2-HMAC-SHA256 hash
+ * (admin.password); POST /api/v1/session trades it for a random bearer
+ * token; every /api/v1 route but that one needs `Authorization: Bearer`.
+ *
+ * Runs in the network stack's context like the handlers (api.h); its
+ * state (the live tokens, the failure count) is only touched there. */
+#ifndef HV_MGMT_AUTH_H
+#define HV_MGMT_AUTH_H
+
+#include <stdbool.h>
+#include "mgmt/router.h"
+
+#define AUTH_SESSIONS_MAX     16
+#define AUTH_IDLE_MS          (60u * 60 * 1000)    /* a token unused this long expires */
+#define AUTH_FAILS_MAX        5                    /* wrong passwords ... */
+#define AUTH_FAILS_WINDOW_MS  (60u * 1000)         /* ... within this ... */
+#define AUTH_LOCKOUT_MS       (30u * 1000)         /* ... refuse logins this long (429) */
+#define AUTH_PASSWORD_MAX     128                  /* bytes */
+#define AUTH_DEFAULT_PASSWORD "hv-admin"           /* the test image's; README: change it */
+
+/* spec: HV.CFG's admin.password ("" when not set). Reports a malformed
+ * value and the default password on the console; the API then refuses
+ * everything but GET / with 503 until the configuration is fixed. */
+void auth_init(const char *spec);
+
+/* The router's `before` hook: false when it answered (401, 503). */
+bool auth_before(struct http_ctx *cx, const struct route *rt);
+
+void api_session_create(struct http_ctx *cx);   /* POST /api/v1/session */
+void api_session_delete(struct http_ctx *cx);   /* DELETE /api/v1/session */
+
+/* Fills out with n random bytes (auth_rand.c): RDSEED or RDRAND when the
+ * CPU has them, mixed with the TSC through SHA-256; TSC only otherwise. */
+void auth_random(void *out, size_t n);
+void auth_random_init(void);
+
+#endif
