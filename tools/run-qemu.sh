@@ -6,7 +6,8 @@ set -eu
 IMG=${1:-build/hv.vhd}
 # HV_ACCEL=tcg|kvm overrides the choice. arch-capabilities is masked because
 # some hosts' KVM refuses to set that MSR for -cpu host and QEMU aborts.
-ACCEL="-accel tcg"
+# Under TCG, a CPU model with SVM and nested paging, so hv can run VMs.
+ACCEL="-accel tcg -cpu qemu64,+svm,+npt"
 case "${HV_ACCEL:-auto}" in
     tcg) ;;
     kvm) ACCEL="-accel kvm -cpu host,-arch-capabilities" ;;
