@@ -3,9 +3,8 @@
 A case takes a booted hv sitting at its shell prompt -- a Qemu (AMD-V under
 TCG, test_vm_svm.py) or a Bochs (Intel VT-x, test_vm_vmx.py): both have the
 same COM1 methods -- and checks what the same guest binaries
-(tests/guests/*.asm) must do on any backend.  test_vm_vmx.py runs these;
-test_vm_svm.py keeps its own copy of the same checks for now (it predates
-this module) and can switch to it.
+(tests/guests/*.asm) must do on any backend.  test_vm_svm.py and
+test_vm_vmx.py both run these.
 """
 
 import re
@@ -92,6 +91,8 @@ def case_hostile(q):
     q.cursor = max(q.cursor, after)
     out = run(q, "vm list")
     check(re.search(r"spin\s+running", out), f"`vm list` does not show spin running: {out!r}")
+    out = run(q, "vm start spin")
+    check("running" in out, f"starting a running VM was not refused: {out!r}")
     out = run(q, "vm stop spin")
     check("vm spin: stopped (stopped by request)" in q.text(),
           f"`vm stop spin` did not stop it: {out!r}\n{q.tail()}")
@@ -100,5 +101,7 @@ def case_hostile(q):
                       ("triple", "triple fault"), ("spin", "stopped by request")):
         check(re.search(rf"{name}\s+stopped.*{re.escape(why)}", out),
               f"`vm list` line for {name} lacks 'stopped ... {why}': {out!r}")
+    out = run(q, "vm start nosuch")
+    check("no such VM" in out, f"`vm start nosuch` said {out!r}")
     out = run(q, "help")
     check("poweroff" in out, f"the shell stopped answering after the hostile guests: {out!r}")
