@@ -12,6 +12,7 @@
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "vmm/builtin.h"
 #include "vmm/sched.h"
 #include "vmm/vbios/vbios_vm.h"
 #include "vmm/svm/svm.h"
@@ -25,17 +26,6 @@ static const struct vcpu_ops *backend;      /* NULL: no VMs */
 static const char *unavailable = "VMs run only in hypervisor mode (boot menu entry 1)";
 static struct vm *vms;
 static spinlock_t vms_lock = SPINLOCK_INIT;
-
-/* Built-in test guests (tests/guests/NAME.asm, embedded by guests.S). */
-extern const uint8_t guest_hello[], guest_hello_end[];
-extern const uint8_t guest_hostile[], guest_hostile_end[];
-extern const uint8_t guest_triple[], guest_triple_end[];
-extern const uint8_t guest_spin[], guest_spin_end[];
-extern const uint8_t guest_timer[], guest_timer_end[];
-extern const uint8_t guest_cmos[], guest_cmos_end[];
-extern const uint8_t guest_kbc[], guest_kbc_end[];
-extern const uint8_t guest_mmio[], guest_mmio_end[];
-extern const uint8_t guest_tick[], guest_tick_end[];
 
 const char *vmm_unavailable(void)
 {
@@ -356,14 +346,8 @@ void vmm_init(void)
     sched_init(vcpu_finished);
     backend = ops;
     kprintf("hv: vmm: backend %s\n", backend->name);
-    define_builtin("hello", guest_hello, guest_hello_end);
-    define_builtin("hostile", guest_hostile, guest_hostile_end);
-    define_builtin("triple", guest_triple, guest_triple_end);
-    define_builtin("spin", guest_spin, guest_spin_end);
-    define_builtin("timer", guest_timer, guest_timer_end);
-    define_builtin("cmos", guest_cmos, guest_cmos_end);
-    define_builtin("kbc", guest_kbc, guest_kbc_end);
-    define_builtin("mmio", guest_mmio, guest_mmio_end);
-    define_builtin("tick", guest_tick, guest_tick_end);
+    const struct builtin_guest *g;
+    for (unsigned i = 0; (g = builtin_guest_at(i)) != NULL; i++)
+        define_builtin(g->name, g->start, g->end);
     vbios_define_vms();
 }

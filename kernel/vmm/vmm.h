@@ -62,6 +62,65 @@ int vm_status(const char *name, struct vm_status *out);
  * the timer tick).  0, -E_NOENT, -E_INVAL (not running). */
 int vm_request_stop(const char *name);
 
+/* ---- VM definitions (VMS/<name>.vm on the datastore, vmm/vmdef.h) ----
+ * These write the datastore: call them where sleeping on its lock is fine
+ * (the shell).  From interrupt context they may return -E_BUSY when the
+ * datastore is in use (try again).  err gets a message on failure. */
+struct vmdef;
+/* A new persistent VM: -E_EXIST, -E_INVAL (err says which field), -E_IO
+ * (could not write its file; nothing defined), -E_NOSYS (no datastore). */
+int vm_define(const struct vmdef *d, char *err, size_t errlen);
+/* Changes one key of a stopped VM's definition, on disk and in memory:
+ * -E_NOENT, -E_BUSY (running), -E_INVAL (err), -E_IO. */
+int vm_set(const char *name, const char *key, const char *value, char *err, size_t errlen);
+/* Removes a stopped VM and its definition file (its disks stay). */
+int vm_delete(const char *name);
+/* A copy of the VM's definition: 0 or -E_NOENT.  Built-in test VMs have one
+ * too (boot = guest:<name>, not persistent). */
+int vm_get_def(const char *name, struct vmdef *out);
+
+/* ---- life cycle beyond start/stop (none of these wait; safe from the tick) ----
+ * Each returns 0, -E_NOENT, or -E_INVAL when the VM is not in a state that
+ * allows it (the message says which: vmm_strerror). */
+/* Hard reset: the VM restarts from its BIOS/boot image with fresh devices
+ * and RAM, as a reset button does.  Running or paused VMs only. */
+int vm_reset(const char *name);
+/* Pause keeps the VM in memory but gives its vCPU no CPU time; resume
+ * continues it where it was. */
+int vm_pause(const char *name);
+int vm_resume(const char *name);
+/* ACPI-style soft stop: presses the VM's power button (PM1 PWRBTN_STS + SCI)
+ * and lets the guest power itself off; after grace_ms without that, the VM
+ * is stopped hard (reason says so).  grace_ms 0: VMM_SHUTDOWN_GRACE_MS. */
+#define VMM_SHUTDOWN_GRACE_MS 30000
+int vm_shutdown(const char *name, unsigned grace_ms);
+
+/* ---- the VM's serial console ----
+ * Bytes for the guest's COM1 receiver (typed input); -E_NOSPC when its
+ * input queue is full (bytes taken is returned otherwise). */
+long vm_console_write(const char *name, const void *bytes, size_t n);
+/* Output from byte offset `from` of everything the VM ever printed (since
+ * boot of hv): copies at most n bytes into buf, sets *next to the offset
+ * after them and *first to the oldest offset still in the ring (output
+ * older than that was overwritten).  Returns bytes copied or -E_NOENT. */
+long vm_console_since(const char *name, uint64_t from, char *buf, size_t n,
+                      uint64_t *next, uint64_t *first);
+
+/* ---- VM state changes, for GET /events ----
+ * Every change of a VM's state (defined, started, paused, resumed, reset,
+ * stopping, stopped (with reason), deleted) gets a sequence number.
+ * vmm_event_get copies event seq into *out: 0, -E_NOENT when it has not
+ * happened yet, -E_RANGE when it was overwritten (the ring keeps 256). */
+struct vmm_event {
+    uint64_t seq;
+    uint64_t time_ns;                      /* timer_now_ns() when it happened */
+    char vm[32];
+    const char *what;                      /* "defined", "started", "paused", ... (static) */
+    char detail[96];                       /* the stop reason, or "" */
+};
+int vmm_event_get(uint64_t seq, struct vmm_event *out);
+uint64_t vmm_event_next_seq(void);         /* the seq the next event will get */
+
 /* The message for a negative return of the functions above. */
 const char *vmm_strerror(int err);
 
