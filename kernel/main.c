@@ -156,6 +156,7 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
 
     if (acpi_init(bi.rsdp) < 0)
         kprintf("hv: warning: ACPI tables unusable; one CPU, legacy devices only\n");
+    acpi_power_button_init();
     struct percpu *bsp_stand_in = this_cpu();
     percpu_init_bsp();
     this_cpu()->kstack_top = bsp_stand_in->kstack_top;
@@ -180,5 +181,7 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     kprintf("hv: ready mode=%s cpus=%u memory=%luMiB ip=%s\n", hvcfg_mode_name(bi.boot_mode),
             cpu_count(), pmm_usable_bytes() >> 20, ip);
     announce_mode();
+    if (bi.boot_mode == HV_MODE_HYPERVISOR)
+        vmm_autostart();
     shell_run();
 }

@@ -14,15 +14,23 @@ IMG_BREAKS := no-boot-partition missing-bm truncated-bm missing-bl \
               truncated-bl missing-kernel truncated-kernel corrupt-kernel \
               bad-cfg no-e820 no-vbe
 IMG_TEST_IMAGES := $(IMG_BREAKS:%=$(BUILD)/test-images/%.vhd) \
-                   $(BUILD)/test-images/disk-read-error.img
+                   $(BUILD)/test-images/disk-read-error.img \
+                   $(BUILD)/test-images/manual.vhd
 
 # The first OS's disk: the same boot chain, booting as a normal OS, at the
 # smallest size that still holds a valid FAT32 datastore.
 $(BUILD)/guest0.vhd: $(IMG_MKIMAGE) $(IMG_CHAIN) vd/guest0/HV.CFG | $(DEPS_STAMP)
 	$(IMG_BUILD) --cfg vd/guest0/HV.CFG
 
-$(BUILD)/hv.vhd: $(IMG_MKIMAGE) $(IMG_CHAIN) vd/HV.CFG $(BUILD)/guest0.vhd | $(DEPS_STAMP)
-	$(IMG_BUILD) --cfg vd/HV.CFG --guest $(BUILD)/guest0.vhd --size-mib 256
+# VM definitions (docs/vms.md) for the datastore's VMS/.
+IMG_VMS := $(wildcard vd/vms/*.vm)
+
+$(BUILD)/hv.vhd: $(IMG_MKIMAGE) $(IMG_CHAIN) vd/HV.CFG $(BUILD)/guest0.vhd $(IMG_VMS) | $(DEPS_STAMP)
+	$(IMG_BUILD) --cfg vd/HV.CFG --guest $(BUILD)/guest0.vhd --vms vd/vms --size-mib 256
+
+# hv.vhd with every VM's autostart off: the VM tests start what they test.
+$(BUILD)/test-images/manual.vhd: $(IMG_MKIMAGE) $(IMG_CHAIN) vd/HV.CFG $(BUILD)/guest0.vhd $(IMG_VMS) | $(DEPS_STAMP)
+	$(IMG_BUILD) --cfg vd/HV.CFG --guest $(BUILD)/guest0.vhd --vms vd/vms --no-autostart --size-mib 256
 
 $(BUILD)/test-images/%.vhd: $(IMG_MKIMAGE) $(IMG_CHAIN) vd/HV.CFG | $(DEPS_STAMP)
 	$(IMG_BUILD) --cfg vd/HV.CFG --break $*

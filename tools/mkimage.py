@@ -19,6 +19,7 @@ each must end in the message of the stage that detects it (see BREAKS).
 import argparse
 import hashlib
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -350,6 +351,15 @@ def build(args, tmp):
             mcopy(tmp, BOOT_LBA, path, name)
     if guest:
         mcopy(tmp, data_lba, guest, "GUEST0.VHD")
+    vms = vm_files(args)
+    if vms:
+        run(["mmd", "-i", f"{tmp}@@{data_lba * SECTOR}", "::VMS"])
+        with tempfile.TemporaryDirectory(prefix="mkimage.") as d:
+            for name, content in vms:
+                path = os.path.join(d, name)
+                with open(path, "wb") as f:
+                    f.write(content)
+                mcopy(tmp, data_lba, path, "VMS/" + name)
 
     parts = [(args.break_variant != "no-boot-partition", 0x0E, BOOT_LBA,
               BOOT_SECTORS),
@@ -369,11 +379,29 @@ def build(args, tmp):
         h.update(code)
         for name, content in files:
             h.update(name.encode() + content)
+        for name, content in vms:
+            h.update(name.encode() + content)
         if guest:
             h.update(os.path.basename(guest).encode())
             h.update(b"%d" % os.path.getsize(guest))
         f.seek(total * SECTOR)
         f.write(vhd_footer(total * SECTOR, h.digest()[:16], vhd_timestamp()))
+
+
+def vm_files(args):
+    """The VM definitions for the datastore's VMS/ (docs/vms.md), sorted;
+    --no-autostart turns every autostart line off (the test image)."""
+    if not args.vms:
+        return []
+    out = []
+    for name in sorted(os.listdir(args.vms)):
+        if not name.endswith(".vm"):
+            continue
+        text = read_input(os.path.join(args.vms, name), "VM definition")
+        if args.no_autostart:
+            text = re.sub(rb"(?m)^(\s*autostart\s*=\s*).*$", rb"\1no", text)
+        out.append((name, text))
+    return out
 
 
 def parse_args(argv):
@@ -388,6 +416,10 @@ def parse_args(argv):
     p.add_argument("--kernel", required=True, help="KERNEL.BIN")
     p.add_argument("--cfg", required=True, help="HV.CFG")
     p.add_argument("--guest", help="GUEST0.VHD for the datastore")
+    p.add_argument("--vms", metavar="DIR",
+                   help="copy DIR/*.vm into the datastore's VMS/")
+    p.add_argument("--no-autostart", action="store_true",
+                   help="with --vms: set autostart = no in every definition")
     p.add_argument("--size-mib", type=int, metavar="N",
                    help="disk size (default: the smallest that holds a valid "
                         "FAT32 datastore); rounded up to whole VHD cylinders")

@@ -21,6 +21,12 @@ struct acpi_info {
 int acpi_init(uint64_t rsdp_phys);
 const struct acpi_info *acpi_get(void);
 _Noreturn void acpi_poweroff(void);      /* \_S5 via PM1 control; falls back to reset */
+/* The power button (PM1 PWRBTN): acpi_power_button_init enables its
+ * status bit; acpi_power_button_pressed says (once per press) whether it
+ * was pressed.  Polled, so no SCI routing is needed.  False without a PM1
+ * event block. */
+void acpi_power_button_init(void);
+bool acpi_power_button_pressed(void);
 _Noreturn void acpi_reset(void);         /* FADT reset register, then 0xCF9, then KBC */
 void acpi_print_tables(void);            /* the tables found, for the shell */
 

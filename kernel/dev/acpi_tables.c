@@ -180,6 +180,10 @@ int acpi_parse_fadt(const uint8_t *t, uint32_t len, struct acpi_fadt_info *out)
     out->dsdt = rd32(t + 40);
     out->smi_cmd = rd32(t + 48);
     out->acpi_enable = t[52];
+    out->pm1a_evt = rd32(t + 56);
+    out->pm1_evt_len = t[88];
+    if (out->pm1_evt_len < 4)
+        out->pm1a_evt = 0;           /* too short to hold status and enable */
     out->pm1a_cnt = (struct acpi_gas){ ACPI_SPACE_IO, 16, 0, 2, rd32(t + 64) };
     out->pm1b_cnt = (struct acpi_gas){ ACPI_SPACE_IO, 16, 0, 2, rd32(t + 68) };
     uint32_t flags = rd32(t + 112);

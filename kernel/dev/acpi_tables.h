@@ -33,6 +33,8 @@ struct acpi_fadt_info {
     uint8_t  reset_value;
     bool     reset_supported;
     uint32_t smi_cmd;                /* port to switch the chipset into ACPI mode, 0 = none */
+    uint32_t pm1a_evt;               /* PM1a status/enable port (the power button), 0 = none */
+    uint8_t  pm1_evt_len;            /* bytes: status is the first half, enable the second */
     uint8_t  acpi_enable;            /* value to write there */
 };
 

@@ -96,6 +96,29 @@ _Noreturn void acpi_poweroff(void)
     acpi_reset();
 }
 
+#define PM1_PWRBTN (1u << 8)
+
+static uint16_t pm1_sts_port, pm1_en_port;     /* 0: no power button */
+
+void acpi_power_button_init(void)
+{
+    const struct acpi_tables *t = acpi_tables_get();
+    if (!t->info.have_fadt || !t->fadt.pm1a_evt || t->fadt.pm1a_evt > 0xFFFF)
+        return;
+    pm1_sts_port = (uint16_t)t->fadt.pm1a_evt;
+    pm1_en_port = (uint16_t)(t->fadt.pm1a_evt + t->fadt.pm1_evt_len / 2);
+    outw(pm1_sts_port, PM1_PWRBTN);             /* a press from before boot does not count */
+    outw(pm1_en_port, (uint16_t)(inw(pm1_en_port) | PM1_PWRBTN));
+}
+
+bool acpi_power_button_pressed(void)
+{
+    if (!pm1_sts_port || !(inw(pm1_sts_port) & PM1_PWRBTN))
+        return false;
+    outw(pm1_sts_port, PM1_PWRBTN);             /* write 1 to clear */
+    return true;
+}
+
 _Noreturn void acpi_reset(void)
 {
     const struct acpi_tables *t = acpi_tables_get();

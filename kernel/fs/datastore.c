@@ -2,7 +2,9 @@
  * the locked API the rest of the kernel uses. */
 #include "fs/datastore.h"
 #include "fs/ds_cache.h"
-#include "arch/x86_64/spinlock.h"
+#include "fs/ds_priv.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "dev/blk.h"
 #include "mm/heap.h"
 #include "lib/kprintf.h"
@@ -11,7 +13,11 @@
 #define DS_PART_NO 2
 #define DS_LABEL   "HVDATA"
 
-static spinlock_t ds_lock = SPINLOCK_INIT;
+/* The lock: 0 when free, else the holder's CPU index + 1, so a caller can
+ * tell "held by the code I interrupted" (waiting would never end) from
+ * "held by another CPU" (it will be released). A compare-and-swap lock,
+ * not a ticket lock, because a waiter must be able to give up. */
+static volatile uint32_t ds_holder;
 static struct fat_vol *ds_vol;           /* NULL: no datastore */
 static struct blkdev ds_part, ds_dev;   /* the partition, and it behind the cache */
 
@@ -21,6 +27,10 @@ const char *datastore_strerror(int err)
         err = -err;
     if (err == DS_ENODATASTORE)
         return "no datastore";
+    if (err == DS_EBUSY)
+        return "datastore busy, try again";
+    if (err == DS_EINUSE)
+        return "in use by another VM";
     return fat_strerror(err);
 }
 
@@ -203,27 +213,68 @@ void datastore_init(const struct hv_bootinfo *bi)
     ds_vol = v;
 }
 
-/* Every call below: lock, check there is a volume, run, unlock. */
-static struct fat_vol *lock(void)
+#define RFLAGS_IF (1u << 9)
+
+static int lock_take(void)
 {
-    spin_lock(&ds_lock);
+    uint32_t me = this_cpu()->index + 1;
+    bool may_wait = cpu_save_flags() & RFLAGS_IF;
+    for (;;) {
+        uint32_t seen = 0;
+        if (__atomic_compare_exchange_n(&ds_holder, &seen, me, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return 0;
+        if (!may_wait || seen == me)
+            return -DS_EBUSY;
+        cpu_pause();
+    }
+}
+
+static void lock_give(void)
+{
+    __atomic_store_n(&ds_holder, 0, __ATOMIC_RELEASE);
+}
+
+int ds_enter(struct fat_vol **v)
+{
+    *v = NULL;
     if (!ds_vol)
-        spin_unlock(&ds_lock);
-    return ds_vol;
+        return -DS_ENODATASTORE;
+    int r = lock_take();
+    if (r)
+        return r;
+    *v = ds_vol;
+    ds_files_drain(ds_vol);
+    return 0;
+}
+
+int ds_leave(int r)
+{
+    ds_files_drain(ds_vol);
+    lock_give();
+    return r;
+}
+
+/* Every call below: lock, run, unlock. */
+static struct fat_vol *lock(int *err)
+{
+    struct fat_vol *v;
+    *err = ds_enter(&v);
+    return v;
 }
 
 static int unlock(int r)
 {
-    spin_unlock(&ds_lock);
-    return r;
+    return ds_leave(r);
 }
 
 int datastore_read_file(const char *path, void *buf, size_t max, size_t *len)
 {
     *len = 0;
-    struct fat_vol *v = lock();
+    int err;
+    struct fat_vol *v = lock(&err);
     if (!v)
-        return -DS_ENODATASTORE;
+        return err;
     struct fat_file f;
     int r = fat_open(v, path, FAT_O_READ, &f);
     if (r < 0)
@@ -245,17 +296,20 @@ int datastore_replace_file(const char *path, const void *data, size_t len)
 {
     if (len > UINT32_MAX - 1)
         return -FAT_EFBIG;
-    struct fat_vol *v = lock();
+    int err;
+    struct fat_vol *v = lock(&err);
     if (!v)
-        return -DS_ENODATASTORE;
-    return unlock(fat_replace_file(v, path, data, (uint32_t)len));
+        return err;
+    int r = ds_files_in_use(v, path);
+    return unlock(r ? r : fat_replace_file(v, path, data, (uint32_t)len));
 }
 
 int datastore_stat(const char *path, struct fat_stat *st)
 {
-    struct fat_vol *v = lock();
+    int err;
+    struct fat_vol *v = lock(&err);
     if (!v)
-        return -DS_ENODATASTORE;
+        return err;
     return unlock(fat_stat(v, path, st));
 }
 
@@ -265,10 +319,11 @@ int datastore_list(const char *dir, datastore_list_fn fn, void *ctx)
     struct fat_dirent *e = kmalloc(sizeof(*e));
     if (!e)
         return -FAT_ENOSPC;
-    struct fat_vol *v = lock();
+    int err;
+    struct fat_vol *v = lock(&err);
     if (!v) {
         kfree(e);
-        return -DS_ENODATASTORE;
+        return err;
     }
     struct fat_dir d;
     int r = fat_opendir(v, dir, &d);
@@ -285,11 +340,14 @@ int datastore_list(const char *dir, datastore_list_fn fn, void *ctx)
 
 int datastore_remove(const char *path)
 {
-    struct fat_vol *v = lock();
+    int err;
+    struct fat_vol *v = lock(&err);
     if (!v)
-        return -DS_ENODATASTORE;
+        return err;
     struct fat_stat st;
     int r = fat_stat(v, path, &st);
+    if (r == 0 && !st.is_dir)
+        r = ds_files_in_use(v, path);
     if (r == 0)
         r = st.is_dir ? fat_rmdir(v, path) : fat_unlink(v, path);
     return unlock(r);
@@ -297,25 +355,28 @@ int datastore_remove(const char *path)
 
 int datastore_mkdir(const char *path)
 {
-    struct fat_vol *v = lock();
+    int err;
+    struct fat_vol *v = lock(&err);
     if (!v)
-        return -DS_ENODATASTORE;
+        return err;
     return unlock(fat_mkdir(v, path));
 }
 
 int datastore_usage(uint64_t *used_bytes, uint64_t *total_bytes)
 {
-    struct fat_vol *v = lock();
+    int err;
+    struct fat_vol *v = lock(&err);
     if (!v)
-        return -DS_ENODATASTORE;
+        return err;
     usage_of(v, used_bytes, total_bytes);
     return unlock(0);
 }
 
 int datastore_sync(void)
 {
-    struct fat_vol *v = lock();
+    int err;
+    struct fat_vol *v = lock(&err);
     if (!v)
-        return -DS_ENODATASTORE;
+        return err;
     return unlock(fat_sync(v));
 }

@@ -30,6 +30,7 @@ enum {
     FAT_EUNSUPPORTED,   /* FAT12, exotic geometry */
     FAT_EFBIG,          /* file would exceed 4 GiB - 1 */
     FAT_EBADF,          /* handle not open, or not open for writing */
+    FAT_ERANGE,         /* positional I/O past the end of the file */
     FAT_ERRMAX
 };
 
@@ -98,9 +99,18 @@ struct fat_stat {
 #define FAT_ATTR_ARCH   0x20
 #define FAT_ATTR_LFN    0x0F
 
+/* A run of a file's clusters that are consecutive on disk: file clusters
+ * index .. index+count-1 are disk clusters cluster .. cluster+count-1. */
+struct fat_extent {
+    uint32_t index;
+    uint32_t cluster;
+    uint32_t count;
+};
+
 struct fat_file {
     struct fat_vol *vol;
     bool open, writable;
+    bool modified;            /* fat_pwrite since the last fat_fsync */
     struct fat_dirloc loc;
     uint32_t first_cluster;   /* 0 while empty */
     uint32_t size;
@@ -108,6 +118,8 @@ struct fat_file {
     uint32_t pos;
     uint32_t cur_cluster;     /* cluster holding pos (cache), 0 = unknown */
     uint32_t cur_index;       /* its index in the chain */
+    const struct fat_extent *map;  /* caller's extent map (fat_set_map), or NULL */
+    uint32_t map_len;
 };
 
 struct fat_dir {
@@ -173,6 +185,32 @@ int64_t fat_write(struct fat_file *f, const void *buf, size_t n);
 int64_t fat_seek(struct fat_file *f, int64_t off, int whence);  /* new position */
 int fat_truncate(struct fat_file *f, uint32_t size);  /* shrink or grow (zeros) */
 int fat_close(struct fat_file *f);
+
+/* Positional I/O for long-lived handles (VM disk images), fat_io.c.
+ *
+ * fat_pread/fat_pwrite move exactly n bytes at off, or nothing and a
+ * negative error: -FAT_ERANGE when off + n passes the file's size (files do
+ * not grow here). They do not move the position of fat_read/fat_write.
+ * fat_pwrite overwrites in place: no allocation, no FAT or directory
+ * change, no flush; the data is on disk only after fat_fsync, which stamps
+ * the entry's modification time (once per fsync after writes) and flushes
+ * the device's write cache. Runs of clusters consecutive on disk and
+ * sector-aligned spans move in single device commands; a partial sector is
+ * read, merged and written back.
+ *
+ * fat_extents fills ext[0..max) with f's chain as extents and sets *n to
+ * how many the chain has (also when that is more than max, then with
+ * -FAT_ENOSPC); ext may be NULL with max 0 to count. fat_set_map hands the
+ * map back for f to use (the memory must outlive f or the next
+ * fat_set_map(f, NULL, 0)): cluster lookups then cost O(log extents)
+ * instead of a FAT walk. A handle without a map still walks forward from
+ * its last position, so sequential access is linear. Anything that changes
+ * the chain (fat_write past the end, fat_truncate) drops the map. */
+int fat_pread(struct fat_file *f, uint64_t off, void *buf, size_t n);
+int fat_pwrite(struct fat_file *f, uint64_t off, const void *buf, size_t n);
+int fat_fsync(struct fat_file *f);
+int fat_extents(struct fat_file *f, struct fat_extent *ext, uint32_t max, uint32_t *n);
+void fat_set_map(struct fat_file *f, const struct fat_extent *map, uint32_t n);
 
 /* Replaces (or creates) the file at path with exactly data[0..len), so that
  * after a power cut at any moment the file reads as the old or the new

@@ -19,6 +19,7 @@ static const char *const fat_errs[FAT_ERRMAX] = {
     [FAT_EUNSUPPORTED] = "unsupported FAT variant (FAT12 or odd geometry)",
     [FAT_EFBIG] = "file too large for FAT",
     [FAT_EBADF] = "file not open for this operation",
+    [FAT_ERANGE] = "beyond the end of the file",
 };
 
 const char *fat_strerror(int err)

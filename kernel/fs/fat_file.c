@@ -79,30 +79,59 @@ int fatfile_fill(struct fat_vol *v, const void *data, uint32_t len, uint32_t *fi
     return chain_extend(v, 0, clusters_for(v, len), data, len, first, &last);
 }
 
-static int clus_for(struct fat_file *f, uint32_t idx, uint32_t *c)
+/* The map when f has one; else the cached position, walking forward from
+ * it when idx is ahead (sequential access stays linear) and from the head
+ * only when idx is behind. */
+int fatfile_cluster(struct fat_file *f, uint32_t idx, uint32_t *c, uint32_t *run)
 {
     struct fat_vol *v = f->vol;
     int r;
     if (idx >= f->nclus || !f->first_cluster)
         return -FAT_ECORRUPT;
+    *run = 1;
+    if (f->map_len) {
+        uint32_t lo = 0, hi = f->map_len;
+        while (hi - lo > 1) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (f->map[mid].index <= idx)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        const struct fat_extent *e = &f->map[lo];
+        if (idx >= e->index && idx - e->index < e->count) {
+            *c = e->cluster + (idx - e->index);
+            *run = e->count - (idx - e->index);
+            return 0;
+        }
+    }
     if (f->cur_cluster && idx == f->cur_index) {
         *c = f->cur_cluster;
         return 0;
     }
-    if (f->cur_cluster && idx == f->cur_index + 1) {
-        if ((r = fat_next(v, f->cur_cluster, c)))
-            return r;
-        if (!*c)
-            return -FAT_ECORRUPT;
-    } else if ((r = fat_chain_at(v, f->first_cluster, idx, c))) {
-        return r;
+    uint32_t at = f->first_cluster, from = 0;
+    if (f->cur_cluster && idx > f->cur_index) {
+        at = f->cur_cluster;
+        from = f->cur_index;
     }
-    f->cur_cluster = *c;
+    for (; from < idx; from++) {
+        if ((r = fat_next(v, at, &at)))
+            return r;
+        if (!at)
+            return -FAT_ECORRUPT;
+    }
+    f->cur_cluster = *c = at;
     f->cur_index = idx;
     return 0;
 }
 
-static int update_entry(struct fat_file *f)
+static int clus_for(struct fat_file *f, uint32_t idx, uint32_t *c)
+{
+    uint32_t run;
+    return fatfile_cluster(f, idx, c, &run);
+}
+
+int fatfile_update_entry(struct fat_file *f)
 {
     uint8_t ent[DIRENT_SIZE];
     int r = fatdir_read_sfn(f->vol, &f->loc, ent);
@@ -215,6 +244,8 @@ static int write_span(struct fat_file *f, uint32_t off, const uint8_t *src, uint
         if (!f->first_cluster)
             f->first_cluster = first;
         f->nclus = need;
+        f->map = NULL;                  /* the chain changed */
+        f->map_len = 0;
     }
     uint32_t old_size = f->size;
     for (uint32_t p = off; p < off + n;) {
@@ -251,7 +282,7 @@ static int write_span(struct fat_file *f, uint32_t off, const uint8_t *src, uint
     /* The data must be on disk before the entry that makes it visible. */
     if ((r = fatv_barrier(v)))
         return r;
-    return update_entry(f);
+    return fatfile_update_entry(f);
 }
 
 int64_t fat_write(struct fat_file *f, const void *buf, size_t n)
@@ -308,7 +339,7 @@ int fat_truncate(struct fat_file *f, uint32_t size)
     f->size = size;
     if (need == 0)
         f->first_cluster = 0;
-    if ((r = update_entry(f)))
+    if ((r = fatfile_update_entry(f)))
         return r;
     if (need < f->nclus) {
         if ((r = fatv_barrier(v)))
@@ -320,6 +351,8 @@ int fat_truncate(struct fat_file *f, uint32_t size)
         }
         f->nclus = need;
         f->cur_cluster = 0;
+        f->map = NULL;
+        f->map_len = 0;
         if (rest && (r = fat_free_chain(v, rest)))
             return r;
     }
@@ -330,6 +363,11 @@ int fat_close(struct fat_file *f)
 {
     if (!f->open)
         return -FAT_EBADF;
+    int r = f->modified ? fat_fsync(f) : 0;
     f->open = false;
-    return f->writable ? fatv_end_op(f->vol) : 0;
+    if (f->writable) {
+        int e = fatv_end_op(f->vol);
+        r = r ? r : e;
+    }
+    return r;
 }

@@ -133,7 +133,11 @@ void fatdir_fill_stat(const struct fat_vol *v, const uint8_t *ent, struct fat_st
 /* fat_replace.c */
 int fat_cleanup_temps(struct fat_vol *v);
 
-/* fat_file.c: used by fat_replace.c */
+/* fat_file.c: used by fat_replace.c and fat_io.c */
 int fatfile_fill(struct fat_vol *v, const void *data, uint32_t len, uint32_t *first);
+/* The disk cluster of f's cluster idx, and how many clusters from it on
+ * are consecutive on disk as far as f knows (1 without a map). */
+int fatfile_cluster(struct fat_file *f, uint32_t idx, uint32_t *c, uint32_t *run);
+int fatfile_update_entry(struct fat_file *f);   /* size, first cluster, mtime */
 
 #endif

@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include "shell/shell.h"
 #include "shell/shell_cmds.h"
+#include "arch/x86_64/cpu.h"
+#include "dev/acpi.h"
 #include "dev/console.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
@@ -21,7 +23,7 @@ static const struct shell_cmd commands[] = {
     { "acpi",     "the ACPI tables found",                               cmd_acpi },
     { "reboot",   "reset the machine",                                   cmd_reboot },
     { "poweroff", "switch the machine off (ACPI S5)",                    cmd_poweroff },
-    { "vm",       "virtual machines: vm list|start|stop|console|info <name>", cmd_vm },
+    { "vm",       "virtual machines: vm list, create, start, stop, shutdown, ... (vm alone: usage)", cmd_vm },
     { "pci",      "one line per PCI device: bus:dev.fn vendor:device class", cmd_pci },
     { "disks",    "one line per disk: model, size, sector size, partitions", cmd_disks },
     { "net",      "network: per interface MAC, link, counters, IPv4; DNS, hostname", cmd_net },
@@ -68,14 +70,34 @@ static void echo(const char *s)
     console_write(s, strlen(s));
 }
 
+/* A key, or -- while waiting for one -- the ACPI power button: a server
+ * powers off cleanly when its button is pressed (and a VM of hv's does
+ * when its host asks it to shut down). */
+static int shell_getc(void)
+{
+    for (;;) {
+        int c = console_trygetc();
+        if (c >= 0)
+            return c;
+        if (acpi_power_button_pressed()) {
+            kprintf("hv: power button pressed: powering off\n");
+            acpi_poweroff();
+        }
+        if (cpu_save_flags() & (1u << 9))
+            cpu_hlt();
+        else
+            cpu_pause();
+    }
+}
+
 /* Swallow the rest of an ANSI escape sequence (arrows have no use here). */
 static void skip_escape(void)
 {
-    int c = console_getc();
+    int c = shell_getc();
     if (c != '[' && c != 'O')
         return;
     do
-        c = console_getc();
+        c = shell_getc();
     while (c >= 0 && !(c >= 0x40 && c <= 0x7E));
 }
 
@@ -85,7 +107,7 @@ static bool read_line(char *buf, size_t size)
     static bool last_cr;        /* "\r\n" from a terminal is one Enter */
     size_t len = 0;
     for (;;) {
-        int c = console_getc();
+        int c = shell_getc();
         bool after_cr = last_cr;
         last_cr = c == '\r';
         if (c == '\n' && after_cr)

@@ -7,6 +7,7 @@
 struct builtin_guest {
     const char *name;
     const uint8_t *start, *end;        /* start == end: not built */
+    unsigned mem_mib;
 };
 
 const struct builtin_guest *builtin_guest_find(const char *name);

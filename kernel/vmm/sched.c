@@ -26,11 +26,19 @@ struct sched_cpu {
 
 static struct sched_cpu cpus[HV_MAX_CPUS];
 static void (*finished_cb)(struct vcpu *v);
+static void (*after_cb)(struct vcpu *v);
 
 /* Can it use the CPU now?  Halted vCPUs wait for their deadline. */
 static bool runnable(const struct vcpu *v, uint64_t now)
 {
-    return !v->halted || v->stop_request || now >= v->wake_ns;
+    const struct vm *vm = v->vm;
+    if (v->stop_request || vm->reset_request)
+        return true;
+    if (vm->shutdown_deadline_ns && now >= vm->shutdown_deadline_ns)
+        return true;
+    if (vm->pause_request)
+        return false;
+    return !v->halted || now >= v->wake_ns;
 }
 
 static struct vcpu *pick(struct sched_cpu *sc, uint64_t now)
@@ -81,6 +89,7 @@ static void run_one(struct vcpu *v, unsigned me)
     cpu_cli();
     finished_cb(v);
     cpu_sti();
+    after_cb(v);
 }
 
 static void run_ipi(struct trap_frame *tf)
@@ -110,9 +119,10 @@ static void run_ipi(struct trap_frame *tf)
     }
 }
 
-void sched_init(void (*finished)(struct vcpu *v))
+void sched_init(void (*finished)(struct vcpu *v), void (*after)(struct vcpu *v))
 {
     finished_cb = finished;
+    after_cb = after;
     for (unsigned i = 0; i < HV_MAX_CPUS; i++)
         cpus[i].lock = (spinlock_t)SPINLOCK_INIT;
     trap_set_handler(VEC_VMM_RUN, run_ipi);

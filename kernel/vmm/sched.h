@@ -19,7 +19,10 @@
 #define SCHED_QUANTUM_NS   (20ull * 1000 * 1000)
 #define SCHED_MAX_PER_CPU  16
 
-void sched_init(void (*finished)(struct vcpu *v));
+/* finished(v) runs on the AP with interrupts off when v's VM has left the
+ * CPU (stopped or resetting); after(v) right after it with interrupts on,
+ * where a reset may allocate and read disks to start the VM again. */
+void sched_init(void (*finished)(struct vcpu *v), void (*after)(struct vcpu *v));
 
 /* 0, or -E_NOSPC when there is no AP (or every AP has SCHED_MAX_PER_CPU). */
 int sched_add(struct vcpu *v);

@@ -165,9 +165,9 @@ static int on_io(struct vcpu *v, const struct vm_exit *e)
         return EXIT_STOP;
     }
     skip(v, e);
-    /* hv has no VM reset yet: a guest that resets the machine is done. */
-    if (vm->reset_requested) {
-        vm_set_stop_reason(vm, "reset requested by the guest");
+    /* A guest that resets the machine restarts (vmm.c): the slice ends here. */
+    if (vm->reset_request) {
+        vm_set_stop_reason(vm, "reset by the guest");
         return EXIT_STOP;
     }
     return EXIT_RESUME;
@@ -376,6 +376,17 @@ enum vcpu_slice vcpu_run_slice(struct vcpu *v, uint64_t until_ns)
             vm_set_stop_reason(v->vm, "stopped by request");
             return VCPU_SLICE_STOPPED;
         }
+        if (v->vm->reset_request) {
+            vm_set_stop_reason(v->vm, "reset by request");
+            return VCPU_SLICE_STOPPED;
+        }
+        if (v->vm->shutdown_deadline_ns && timer_now_ns() >= v->vm->shutdown_deadline_ns) {
+            vm_set_stop_reason(v->vm, "stopped hard: the guest did not power off after the power button");
+            return VCPU_SLICE_STOPPED;
+        }
+        if (v->vm->pause_request)
+            return VCPU_SLICE_PREEMPTED;         /* the scheduler skips it until resumed */
+        vm_take_async(v->vm);
         if (v->halted) {
             /* HLT with IF=1: wait for the PIC.  The guest already is past
              * its HLT, so an interrupt simply resumes it. */

@@ -10,6 +10,7 @@
 #include "mm/vm.h"
 #include "dev/timer.h"
 #include "vmm/host_rtc.h"
+#include "vmm/vbios/vbios_layout.h"
 
 #define CHUNK_PAGES (VM_CHUNK / PAGE_SIZE)
 
@@ -165,6 +166,59 @@ size_t vm_console_read(struct vm *vm, char *buf, size_t n)
     return (size_t)avail;
 }
 
+size_t vm_console_copy_since(struct vm *vm, uint64_t from, char *buf, size_t n, uint64_t *next,
+                             uint64_t *first)
+{
+    struct vm_console *c = &vm->console;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    uint64_t oldest = c->written > VM_CONSOLE_RING ? c->written - VM_CONSOLE_RING : 0;
+    if (from < oldest)
+        from = oldest;                   /* overwritten: the caller sees the gap via *first */
+    if (from > c->written)
+        from = c->written;
+    uint64_t avail = c->written - from;
+    if (avail > n)
+        avail = n;
+    for (uint64_t i = 0; i < avail; i++)
+        buf[i] = c->ring[(from + i) % VM_CONSOLE_RING];
+    *next = from + avail;
+    *first = oldest;
+    spin_unlock_irqrestore(&c->lock, f);
+    return (size_t)avail;
+}
+
+size_t vm_console_queue_input(struct vm *vm, const char *bytes, size_t n)
+{
+    struct vm_console *c = &vm->console;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    size_t done = 0;
+    while (done < n && c->in_tail - c->in_head < VM_INPUT_QUEUE) {
+        c->in[c->in_tail % VM_INPUT_QUEUE] = bytes[done++];
+        c->in_tail++;
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    return done;
+}
+
+/* On the vCPU's CPU, before an entry: the device models are the vCPU's
+ * alone, so other CPUs' requests reach them only here. */
+void vm_take_async(struct vm *vm)
+{
+    if (__atomic_exchange_n(&vm->power_button, false, __ATOMIC_ACQ_REL))
+        vpm_press_power_button(&vm->pm);
+    struct vm_console *c = &vm->console;
+    if (c->in_head == c->in_tail)
+        return;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    while (c->in_head != c->in_tail) {
+        char ch = c->in[c->in_head % VM_INPUT_QUEUE];
+        if (vuart_input(&vm->uart, &ch, 1) != 1)
+            break;                       /* the UART's own buffer is full: later */
+        c->in_head++;
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+}
+
 void vm_set_stop_reason(struct vm *vm, const char *fmt, ...)
 {
     if (vm->stop_reason[0])
@@ -194,11 +248,19 @@ static uint64_t clock_wall(void *ctx)
 }
 
 /* The guest pulsed the reset line (i8042 command 0xFE or the output port):
- * the VM stops with "reset requested by the guest" after this I/O exit. */
+ * after this I/O exit the VM restarts, as a PC does. */
 static void kbc_reset(void *ctx)
 {
     struct vm *vm = ctx;
-    vm->reset_requested = true;
+    vm->reset_request = true;
+}
+
+/* The guest wrote SLP_TYP=S5 with SLP_EN: it is done. */
+static void pm_power_off(void *ctx)
+{
+    struct vm *vm = ctx;
+    vm_set_stop_reason(vm, "guest powered off (ACPI S5)");
+    vm->vcpu.stop_request = true;
 }
 
 /* Legacy ports a PC guest touches that hv gives no model: writes vanish,
@@ -259,7 +321,12 @@ int vm_devices_init(struct vm *vm)
 {
     struct iobus *bus = &vm->bus;
     iobus_init(bus);
-    vm->reset_requested = false;
+    /* Extended CMOS (0x40-0x7F) is battery-backed: it survives a reset, as
+     * on a PC, so a guest can tell a warm start from a cold one. */
+    uint8_t nvram[VCMOS_SIZE - 0x40];
+    bool keep = vm->warm_start;
+    if (keep)
+        memcpy(nvram, vm->cmos.ram + 0x40, sizeof(nvram));
     struct vdev_clock mono = { clock_mono, NULL }, wall = { clock_wall, NULL };
     struct vkbc_hooks kbc_hooks = { .reset = kbc_reset, .ctx = vm };
     uint64_t below_4g = vm->mem_bytes < (4ull << 30) ? vm->mem_bytes : 4ull << 30;
@@ -275,12 +342,16 @@ int vm_devices_init(struct vm *vm)
     vuart_init(&vm->uart, 0x3F8, (struct vdev_irq){ vpic_irq_cb, &vm->pic, 4 }, uart_tx, vm);
     testdev_init(&vm->testdev);
     vlapic_init(&vm->lapic, vm->vcpu.id, mono);
+    vpm_init(&vm->pm, VBIOS_PM_PORT, mono, (struct vdev_irq){ vpic_irq_cb, &vm->pic, 9 },
+             pm_power_off, vm);
+    if (keep)
+        memcpy(vm->cmos.ram + 0x40, nvram, sizeof(nvram));
 
     int rc = 0;
     if ((rc = vpic_attach(&vm->pic, bus)) < 0 || (rc = vpit_attach(&vm->pit, bus)) < 0 ||
         (rc = vcmos_attach(&vm->cmos, bus)) < 0 || (rc = vkbc_attach(&vm->kbc, bus)) < 0 ||
         (rc = vuart_attach(&vm->uart, bus)) < 0 || (rc = testdev_attach(&vm->testdev, bus)) < 0 ||
-        (rc = vlapic_attach(&vm->lapic, bus)) < 0)
+        (rc = vlapic_attach(&vm->lapic, bus)) < 0 || (rc = vpm_attach(&vm->pm, bus)) < 0)
         return rc;
     for (unsigned i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++) {
         rc = iobus_register(bus, IOBUS_PIO, ignored[i].base, ignored[i].len, &ignore_ops, NULL, 1,

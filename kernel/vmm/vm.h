@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "arch/x86_64/spinlock.h"
+#include "vmm/dev/acpi_pm.h"
 #include "vmm/dev/cmos.h"
 #include "vmm/dev/i8042.h"
 #include "vmm/dev/lapic.h"
@@ -21,6 +22,7 @@
 #include "vmm/testdev.h"
 #include "vmm/iobus.h"
 #include "vmm/vcpu.h"
+#include "vmm/vmdef.h"
 
 #define VM_NAME_MAX     32
 #define VM_REASON_MAX   96
@@ -28,7 +30,12 @@
 #define VM_CONSOLE_LINE 160
 #define VM_CHUNK        (2ull << 20)      /* guest RAM comes in 2 MiB pieces */
 
-enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING };
+/* PAUSED: in memory, no CPU time.  RUNNING/PAUSED/STOPPING belong to the
+ * vCPU's side (vm_start took the VM); only STOPPED VMs are changed or
+ * deleted. */
+enum vm_state { VM_STOPPED, VM_RUNNING, VM_STOPPING, VM_PAUSED };
+
+#define VM_INPUT_QUEUE 256
 
 /* One 2 MiB piece of guest RAM.  huge: hpa is 2 MiB aligned, so one 2 MiB
  * nested page maps it; otherwise it is mapped with 4 KiB pages. */
@@ -45,11 +52,24 @@ struct vm_console {
     uint64_t written;                     /* total bytes ever; ring index = written % size */
     char line[VM_CONSOLE_LINE];
     unsigned line_len;
+    /* Typed input on its way to the guest's UART: filled by any CPU
+     * (vm_console_write), drained by the vCPU before it enters the guest. */
+    char in[VM_INPUT_QUEUE];
+    volatile unsigned in_head, in_tail;
 };
 
 struct vm {
     char name[VM_NAME_MAX];
     volatile enum vm_state state;
+    struct vmdef def;                     /* what it is (VMS/<name>.vm when persistent) */
+    bool persistent;                      /* defined by a file on the datastore */
+    volatile bool pause_request;          /* vm_pause: the vCPU gets no CPU time */
+    volatile bool reset_request;          /* vm_reset or the guest's reset line: restart */
+    unsigned resets;
+    bool warm_start;                      /* this start is a reset: extended CMOS kept */
+    void *bios;                           /* the virtual BIOS's per-VM state, or NULL */
+    volatile bool power_button;           /* pressed (vm_shutdown); the vCPU takes it */
+    uint64_t shutdown_deadline_ns;        /* soft stop pending: hard stop after this; 0 none */
     uint64_t mem_bytes;                   /* guest RAM at gpa 0, a multiple of VM_CHUNK */
     const uint8_t *image;                 /* loaded at load_gpa on every start */
     size_t image_len;
@@ -64,9 +84,9 @@ struct vm {
     struct vcmos cmos;
     struct vkbc kbc;
     struct vuart uart;
+    struct vpm pm;                        /* ACPI PM1a block and timer (the FADT's) */
     struct testdev testdev;               /* MMIO at TESTDEV_GPA */
     struct vlapic lapic;                  /* the vCPU's local APIC (one vCPU per VM) */
-    bool reset_requested;                 /* the guest pulsed the i8042 reset line */
     struct vm_console console;
     struct vcpu vcpu;
     void *arch;                           /* the backend's per-VM state (nested tables) */
@@ -93,6 +113,16 @@ void vm_console_put(struct vm *vm, const char *bytes, size_t n);
 void vm_console_flush(struct vm *vm);
 /* Copies up to n-1 bytes of the ring, oldest first, NUL-terminated. */
 size_t vm_console_read(struct vm *vm, char *buf, size_t n);
+
+/* Typed input: queues what fits (returns that count).  vm_take_async, on
+ * the vCPU's CPU before each entry, moves what other CPUs asked for into
+ * the devices: queued input into the UART, a power-button press into the
+ * ACPI PM block. */
+size_t vm_console_queue_input(struct vm *vm, const char *bytes, size_t n);
+void vm_take_async(struct vm *vm);
+/* Output from absolute offset `from` (see vmm.h vm_console_since). */
+size_t vm_console_copy_since(struct vm *vm, uint64_t from, char *buf, size_t n, uint64_t *next,
+                             uint64_t *first);
 
 /* Records why the VM is stopping (the first reason wins). */
 void vm_set_stop_reason(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -17,6 +17,9 @@
 /* Boot, hypervisor mode only, after smp_init: picks the backend, turns it on
  * on the BSP, defines the built-in test VMs.  Prints "hv: vmm: backend svm". */
 void vmm_init(void);
+/* After the ready line: starts the VMs whose definition says autostart,
+ * logging "vm <name>: autostart" and why one could not start. */
+void vmm_autostart(void);
 
 /* NULL when VMs can run; otherwise why not ("no hardware virtualization on
  * this CPU", "VMs run only in hypervisor mode"). */

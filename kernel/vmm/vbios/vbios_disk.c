@@ -75,6 +75,10 @@ static uint32_t transfer(struct vbios *b, bool write, uint64_t lba, uint32_t cou
             }
         }
     }
+    /* A BIOS write returns when the data is on the disk: INT 13h has no
+     * flush call of its own for the guest to make. */
+    if (write && n > 0 && d->flush && d->flush(d->ctx) < 0 && !*status)
+        *status = ERR_WRITE;
     return n;
 }
 

@@ -4,10 +4,14 @@
 #include "vmm/vbios/vbios_vm.h"
 #include "vmm/vbios/vbios.h"
 #include "vmm/vbios/vbios_layout.h"
+#include "vmm/vbios/vacpi.h"
+#include "vmm/vbios/vdisk_file.h"
 #include "fs/datastore.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "arch/x86_64/spinlock.h"
+#include "mm/heap.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
 #include "vmm/host_rtc.h"
@@ -18,28 +22,23 @@ extern const uint8_t vbios_stub[], vbios_stub_end[];
 extern const uint8_t vbios_stub_iret[], vbios_stub_irq_master[], vbios_stub_irq_slave[],
     vbios_stub_irq0[], vbios_stub_int11[], vbios_stub_int12[], vbios_stub_trap10[],
     vbios_stub_trap13[], vbios_stub_trap15[], vbios_stub_trap16[], vbios_stub_trap1a[];
-extern const uint8_t guest_bioscall[], guest_bioscall_end[];
-
-#define BIOSCALL_MIB     16          /* room for the 3 MiB framebuffer */
 #define BIOSCALL_SECTORS 64          /* the test disk: 32 KiB */
-#define FIRST_OS_MIB     256
-#define FIRST_OS_FILE    "GUEST0.VHD"
 
-/* One VM that boots through the BIOS. */
+/* The virtual BIOS of one running VM (vm->bios). */
 struct bvm {
-    const char *name;
-    struct vm *vm;                   /* while it runs */
+    struct vm *vm;
     struct vbios bios;
     struct vdisk disk;
-    struct vdisk_ram ram;
-    int (*load_disk)(struct bvm *b); /* fills disk/ram at every start */
+    struct vdisk_ram ram;            /* bioscall's test disk */
+    struct vdisk_file vf;            /* or a disk file */
     uint64_t tty_bytes;              /* what the teletype put in the console */
 };
 
+/* The test disk of "bioscall": sector n starts with "HVDISK", then n as a
+ * dword, then bytes n+i; fresh at every start, so a write test sees the
+ * pattern.  One buffer: that VM exists once. */
 static uint8_t test_disk[BIOSCALL_SECTORS * VDISK_SECTOR];
 
-/* The test disk: sector n starts with "HVDISK", then n as a dword, then
- * bytes n+i; fresh at every start, so a write test sees the pattern. */
 static int load_test_disk(struct bvm *b)
 {
     for (unsigned n = 0; n < BIOSCALL_SECTORS; n++) {
@@ -53,54 +52,21 @@ static int load_test_disk(struct bvm *b)
     return 0;
 }
 
-/* GUEST0.VHD read whole into host memory at the first start and kept for
- * the next ones: the datastore API reads whole files only, so the guest's
- * writes stay in that copy and are lost when hv restarts. */
-static uint8_t *guest0;
-static uint64_t guest0_disk_bytes;
-
-static int load_guest0(struct bvm *b)
+/* A disk file on the datastore, read and written in place (vdisk_file.h):
+ * writes survive hv restarts, and a writable disk is one VM's alone. */
+static int load_file_disk(struct bvm *b, const struct vmdef_disk *disk)
 {
-    if (!guest0) {
-        struct fat_stat st;
-        int rc = datastore_stat(FIRST_OS_FILE, &st);
-        if (rc < 0) {
-            kprintf("vm %s: cannot use %s: %s\n", b->name, FIRST_OS_FILE, datastore_strerror(rc));
-            return -E_NOENT;
-        }
-        uint64_t size = st.size;
-        uint64_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-        uint64_t pa = size >= VHD_FOOTER ? pmm_alloc_pages(pages) : 0;
-        if (!pa) {
-            kprintf("vm %s: %s: %s\n", b->name, FIRST_OS_FILE,
-                    size < VHD_FOOTER ? "too small for a VHD" : "not enough memory to hold it");
-            return size < VHD_FOOTER ? -E_INVAL : -E_NOMEM;
-        }
-        uint8_t *buf = phys_to_virt(pa);
-        size_t got = 0;
-        const char *why;
-        rc = datastore_read_file(FIRST_OS_FILE, buf, size, &got);
-        if (rc < 0 || got != size) {
-            kprintf("vm %s: reading %s failed: %s\n", b->name, FIRST_OS_FILE,
-                    rc < 0 ? datastore_strerror(rc) : "short read");
-            pmm_free_pages(pa, pages);
-            return -E_IO;
-        }
-        if (vhd_footer_check(buf + size - VHD_FOOTER, size, &guest0_disk_bytes, &why) < 0) {
-            kprintf("vm %s: %s is not a fixed VHD: %s\n", b->name, FIRST_OS_FILE, why);
-            pmm_free_pages(pa, pages);
-            return -E_INVAL;
-        }
-        guest0 = buf;
+    char why[96];
+    int rc = vdisk_file_open(&b->disk, &b->vf, disk->path, disk->readonly ? VDISK_FILE_RO : 0, why,
+                             sizeof(why));
+    if (rc < 0) {
+        kprintf("vm %s: cannot use disk %s: %s\n", b->vm->name, disk->path, why);
+        return rc;
     }
-    vdisk_ram_init(&b->disk, &b->ram, guest0, guest0_disk_bytes);
+    kprintf("vm %s: disk %s: %s, %lu MiB%s\n", b->vm->name, disk->path, b->vf.vhd ? "fixed VHD" : "raw",
+            b->vf.bytes >> 20, disk->readonly ? ", read-only" : "");
     return 0;
 }
-
-static struct bvm bvms[] = {
-    { .name = "bioscall", .load_disk = load_test_disk },
-    { .name = "first-os", .load_disk = load_guest0 },
-};
 
 static int mem_read(void *ctx, uint64_t gpa, void *dst, size_t len)
 {
@@ -211,25 +177,27 @@ static void pc_init(struct vm *vm)
         iobus_write(&vm->bus, IOBUS_PIO, seq[i].port, 1, seq[i].val);
 }
 
-static struct bvm *find_bvm(const char *name)
-{
-    for (unsigned i = 0; i < sizeof(bvms) / sizeof(bvms[0]); i++)
-        if (strcmp(bvms[i].name, name) == 0)
-            return &bvms[i];
-    return NULL;
-}
-
 #define OFF(sym) ((uint16_t)((sym) - vbios_stub))
+
+/* VMs that boot their disk, and the bioscall test guest, get a BIOS. */
+static bool wants_bios(const struct vm *vm)
+{
+    return vm->def.boot == VMDEF_BOOT_DISK || strcmp(vm->def.guest, "bioscall") == 0;
+}
 
 int vbios_attach(struct vm *vm)
 {
-    struct bvm *b = find_bvm(vm->name);
-    if (!b)
+    if (!wants_bios(vm))
         return 0;
-    int rc = b->load_disk(b);
+    struct bvm *b = kzalloc(sizeof(*b));
+    if (!b)
+        return -E_NOMEM;
+    b->vm = vm;
+    vm->bios = b;
+    int rc = vm->def.boot == VMDEF_BOOT_GUEST ? load_test_disk(b)
+           : load_file_disk(b, &vm->def.disks[0]);
     if (rc < 0)
         return rc;
-    b->vm = vm;
     b->tty_bytes = vm->console.written;
     struct vbios_cfg cfg = {
         .mem = { vm, mem_read, mem_write }, .mem_bytes = vm->mem_bytes, .disk = &b->disk,
@@ -250,6 +218,15 @@ int vbios_attach(struct vm *vm)
         kprintf("vm %s: virtual BIOS: cannot install it (%d)\n", vm->name, rc);
         return rc;
     }
+    /* ACPI tables in the BIOS area, where an OS searches for the RSDP. */
+    static uint8_t acpi[VACPI_SIZE];
+    static spinlock_t acpi_lock = SPINLOCK_INIT;
+    uint64_t f = spin_lock_irqsave(&acpi_lock);
+    vacpi_build(acpi, VBIOS_ACPI_BASE, VBIOS_PM_PORT);
+    rc = vm_write_guest(vm, VBIOS_ACPI_BASE, acpi, VACPI_SIZE);
+    spin_unlock_irqrestore(&acpi_lock, f);
+    if (rc < 0)
+        return rc;
     pc_init(vm);
     /* A guest image (the test guest) is already at 0x7C00; a VM without one
      * boots its disk's MBR, as a BIOS would. */
@@ -267,15 +244,16 @@ int vbios_attach(struct vm *vm)
     return 0;
 }
 
-void vbios_define_vms(void)
+void vbios_detach(struct vm *vm)
 {
-    size_t len = (size_t)(guest_bioscall_end - guest_bioscall);
-    int rc = vm_create("bioscall", BIOSCALL_MIB, guest_bioscall, len);
-    if (len == 0)
-        kprintf("hv: vmm: warning: built-in VM bioscall has no guest (tests/guests/build.mk)\n");
-    if (rc < 0)
-        kprintf("hv: vmm: warning: VM bioscall not defined: %s\n", vmm_strerror(rc));
-    rc = vm_create("first-os", FIRST_OS_MIB, NULL, 0);
-    if (rc < 0)
-        kprintf("hv: vmm: warning: VM first-os not defined: %s\n", vmm_strerror(rc));
+    struct bvm *b = vm->bios;
+    if (b)
+        vdisk_file_close(&b->vf);        /* flushed, and free for another VM */
+    kfree(vm->bios);
+    vm->bios = NULL;
+}
+
+void vbios_power_button(struct vm *vm)
+{
+    __atomic_store_n(&vm->power_button, true, __ATOMIC_RELEASE);
 }
