@@ -26,6 +26,7 @@ include tests/guests/build.mk
 include tools/build.mk
 include tools/hvctl/build.mk
 include tests/build.mk
+include tests/fuzz/build.mk
 
 image: $(BUILD)/hv.vhd
 

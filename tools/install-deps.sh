@@ -4,7 +4,7 @@
 set -eu
 PKGS="make gcc binutils nasm python3 mtools dosfstools qemu-system-x86 qemu-utils
       libcmocka-dev console-setup-linux ovmf xz-utils bochs bochs-term bochsbios vgabios
-      libcurl4-openssl-dev libcjson-dev"
+      libcurl4-openssl-dev libcjson-dev clang"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

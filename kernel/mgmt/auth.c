@@ -4,11 +4,10 @@
  * a per-install salt, and a login recomputes that (tens of milliseconds,
  * which is the point: offline guessing from a leaked HV.CFG is slow). Tokens
  * are 256 random bits handed out as 64 hex digits; all comparisons are
- * constant-time. conn.h does not tell who the peer is, so the throttle is
- * for the server as a whole: after AUTH_FAILS_MAX wrong passwords within
- * AUTH_FAILS_WINDOW_MS every login gets 429 for AUTH_LOCKOUT_MS. That lets
- * an attacker lock the admin out for a while, but not guess faster than
- * 5 passwords a minute; existing tokens keep working. */
+ * constant-time. The throttle is per client address (login_throttle.h):
+ * AUTH_FAILS_MAX wrong passwords within AUTH_FAILS_WINDOW_MS get that
+ * address 429 for AUTH_LOCKOUT_MS, and a global backstop stops guessing
+ * from many addresses; existing tokens keep working throughout. */
 #include <stdbool.h>
 #include <stdint.h>
 #include "mgmt/auth.h"
@@ -40,14 +39,14 @@ static struct {
 
 struct session {
     bool used;
+    unsigned id;                           /* the login's number since boot, for the audit log */
     uint8_t token[TOKEN_LEN];
     uint64_t last_ms;
 };
 
 static struct session sessions[AUTH_SESSIONS_MAX];
-static uint64_t fails[AUTH_FAILS_MAX];     /* ms of the latest failures, a ring */
-static unsigned fail_next;
-static uint64_t locked_until;
+static unsigned logins;                    /* sessions handed out since boot */
+static struct login_throttle throttle;
 static char retry_after[48];
 
 static int hexval(char c)
@@ -134,28 +133,28 @@ void auth_init(const char *spec)
 
 /* ---- the throttle ---- */
 
-static bool locked(uint64_t now)
+static bool locked(const char *peer, uint64_t now)
 {
-    if (now >= locked_until)
+    uint64_t wait = throttle_wait(&throttle, peer, now);
+    if (!wait)
         return false;
-    uint64_t s = (locked_until - now + 999) / 1000;
-    ksnprintf(retry_after, sizeof(retry_after), "Retry-After: %lu\r\n", s);
+    ksnprintf(retry_after, sizeof(retry_after), "Retry-After: %lu\r\n", (wait + 999) / 1000);
     return true;
 }
 
-static void note_failure(uint64_t now)
+static void note_failure(const char *peer, uint64_t now)
 {
-    fails[fail_next] = now;
-    fail_next = (fail_next + 1) % AUTH_FAILS_MAX;
-    /* fails[fail_next] is now the oldest of the last AUTH_FAILS_MAX. */
-    uint64_t oldest = fails[fail_next];
-    if (oldest && now - oldest < AUTH_FAILS_WINDOW_MS) {
-        locked_until = now + AUTH_LOCKOUT_MS;
-        for (unsigned i = 0; i < AUTH_FAILS_MAX; i++)
-            fails[i] = 0;                  /* a fresh window after the lockout */
-        kprintf("hv: mgmt: %u wrong admin passwords within %u s: logins refused for %u s\n",
-                AUTH_FAILS_MAX, AUTH_FAILS_WINDOW_MS / 1000, AUTH_LOCKOUT_MS / 1000);
-    }
+    int r = throttle_fail(&throttle, peer, now);
+    char who[THROTTLE_KEY_MAX];
+    throttle_key(peer, who);
+    if (r == 1)
+        kprintf("hv: mgmt: %u wrong admin passwords within %u s from %s: its logins refused "
+                "for %u s\n", AUTH_FAILS_MAX, AUTH_FAILS_WINDOW_MS / 1000, who,
+                AUTH_LOCKOUT_MS / 1000);
+    else if (r == 2)
+        kprintf("hv: mgmt: %u wrong admin passwords within %u s from all clients: every login "
+                "refused for %u s\n", THROTTLE_GLOBAL_FAILS, AUTH_FAILS_WINDOW_MS / 1000,
+                AUTH_LOCKOUT_MS / 1000);
 }
 
 /* ---- tokens ---- */
@@ -191,6 +190,7 @@ static struct session *new_session(void)
     }
     auth_random(slot->token, TOKEN_LEN);
     slot->used = true;
+    slot->id = ++logins;
     slot->last_ms = conn_now_ms();
     return slot;
 }
@@ -238,6 +238,7 @@ bool auth_before(struct http_ctx *cx, const struct route *rt)
         return false;
     }
     s->last_ms = conn_now_ms();
+    cx->session = (int)s->id;
     return true;
 }
 
@@ -331,7 +332,8 @@ static bool parse_login(const char *body, size_t len, char *pass, size_t cap)
 void api_session_create(struct http_ctx *cx)
 {
     uint64_t now = conn_now_ms();
-    if (locked(now)) {
+    const char *peer = cx->peer ? cx->peer : "";
+    if (locked(peer, now)) {
         http_resp_error(cx->resp, 429, "too many wrong passwords: try again later", NULL, 0);
         cx->resp->headers = retry_after;
         return;
@@ -345,11 +347,12 @@ void api_session_create(struct http_ctx *cx)
     bool ok = password_ok(pass, strlen(pass));
     memset(pass, 0, sizeof(pass));
     if (!ok) {
-        note_failure(now);
+        note_failure(peer, now);
         unauthorized(cx, "wrong password", CHALLENGE);
         return;
     }
     struct session *s = new_session();
+    cx->session = (int)s->id;
     char hex[2 * TOKEN_LEN + 1];
     for (unsigned i = 0; i < TOKEN_LEN; i++) {
         hex[2 * i] = "0123456789abcdef"[s->token[i] >> 4];

@@ -9,13 +9,12 @@
 #define HV_MGMT_AUTH_H
 
 #include <stdbool.h>
+#include "mgmt/login_throttle.h"
 #include "mgmt/router.h"
 
 #define AUTH_SESSIONS_MAX     16
 #define AUTH_IDLE_MS          (60u * 60 * 1000)    /* a token unused this long expires */
-#define AUTH_FAILS_MAX        5                    /* wrong passwords ... */
-#define AUTH_FAILS_WINDOW_MS  (60u * 1000)         /* ... within this ... */
-#define AUTH_LOCKOUT_MS       (30u * 1000)         /* ... refuse logins this long (429) */
+/* The failed-login limits are in login_throttle.h. */
 #define AUTH_PASSWORD_MAX     128                  /* bytes */
 #define AUTH_DEFAULT_PASSWORD "hv-admin"           /* the test image's; README: change it */
 

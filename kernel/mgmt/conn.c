@@ -10,6 +10,7 @@
 #include "mgmt/conn.h"
 #include "dev/timer.h"
 #include "lib/errno.h"
+#include "lib/kprintf.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 
@@ -25,6 +26,7 @@ struct conn {
     bool closing;                          /* our FIN is queued; input is dropped */
     bool peer_fin;                         /* the peer has closed its side */
     uint64_t linger_until;                 /* closing: abort after this */
+    char peer[CONN_PEER_MAX];              /* the remote address and port */
 };
 
 static struct conn *slots;
@@ -237,6 +239,20 @@ static void on_err(void *arg, err_t err)
         release(c);                     /* lwIP has freed the pcb already */
 }
 
+static void set_peer(struct conn *c, const struct tcp_pcb *pcb)
+{
+    char addr[CONN_PEER_MAX - 8];
+    if (!ipaddr_ntoa_r(&pcb->remote_ip, addr, sizeof(addr)))
+        strlcpy(addr, "?", sizeof(addr));
+    bool v6 = IP_IS_V6_VAL(pcb->remote_ip);
+    ksnprintf(c->peer, sizeof(c->peer), v6 ? "[%s]:%u" : "%s:%u", addr, (unsigned)pcb->remote_port);
+}
+
+const char *conn_peer(const struct conn *c)
+{
+    return c->peer;
+}
+
 /* Every slot taken: a fixed answer, then close (nothing was read, so the
  * window is full and tcp_close sends a FIN, not a reset). */
 static void refuse(struct tcp_pcb *pcb)
@@ -262,6 +278,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
         return ERR_OK;
     }
     *c = (struct conn){ .pcb = pcb };
+    set_peer(c, pcb);
     tcp_arg(pcb, c);
     tcp_recv(pcb, on_recv);
     tcp_sent(pcb, on_sent);

@@ -51,6 +51,11 @@ void conn_abort(struct conn *c);
 /* Offers kept input to the upper layer again (after it made room). */
 void conn_pump(struct conn *c);
 
+/* Who is at the other end: "a.b.c.d:port" or "[v6]:port", for logs, the
+ * audit log and the per-client login throttle. Valid while c is open. */
+#define CONN_PEER_MAX 56
+const char *conn_peer(const struct conn *c);
+
 /* Milliseconds since boot. */
 uint64_t conn_now_ms(void);
 

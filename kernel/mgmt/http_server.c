@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include "mgmt/http_server.h"
 #include "mgmt/api.h"
+#include "mgmt/audit.h"
 #include "mgmt/auth.h"
 #include "mgmt/conn.h"
 #include "mgmt/http_parse.h"
@@ -44,16 +45,31 @@ static const char *hostname = "hv";
 
 static const struct route routes[] = {
     { "GET", "/", api_root },
+    { "GET", "/metrics", api_metrics },
     { "POST", "/api/v1/session", api_session_create },
     { "DELETE", "/api/v1/session", api_session_delete },
     { "GET", "/api/v1/host", api_host_get },
+    { "GET", "/api/v1/disks", api_disks },
+    { "GET", "/api/v1/network", api_network },
+    { "GET", "/api/v1/events", api_events },
+    { "GET", "/api/v1/audit", api_audit_get },
     { "GET", "/api/v1/vms", api_vms_list },
+    { "POST", "/api/v1/vms", api_vm_create },
     { "GET", "/api/v1/vms/{name}", api_vm_get },
+    { "PATCH", "/api/v1/vms/{name}", api_vm_patch },
+    { "DELETE", "/api/v1/vms/{name}", api_vm_delete },
     { "POST", "/api/v1/vms/{name}/start", api_vm_start },
     { "POST", "/api/v1/vms/{name}/stop", api_vm_stop },
+    { "POST", "/api/v1/vms/{name}/reset", api_vm_reset },
+    { "POST", "/api/v1/vms/{name}/pause", api_vm_pause },
+    { "POST", "/api/v1/vms/{name}/resume", api_vm_resume },
+    { "POST", "/api/v1/vms/{name}/shutdown", api_vm_shutdown },
+    { "GET", "/api/v1/vms/{name}/console", api_console_get },
+    { "POST", "/api/v1/vms/{name}/console", api_console_post },
 };
 
-/* Every route but GET / and the login needs a Bearer token (auth.c). */
+/* Every route but GET / and the login needs a Bearer token (auth.c);
+ * every request that asks for a change is audited (audit.c). */
 static const struct router router = { routes, sizeof(routes) / sizeof(routes[0]), auth_before };
 
 const char *http_server_hostname(void)
@@ -121,8 +137,10 @@ static bool answer(struct session *s)
     const struct http_request *req = &s->parser.req;
     struct http_response resp;
     http_resp_init(&resp, resp_body, sizeof(resp_body));
-    struct http_ctx cx = { .req = req, .body = s->body, .resp = &resp };
+    struct http_ctx cx = { .req = req, .body = s->body, .resp = &resp,
+                           .peer = conn_peer(s->conn) };
     router_dispatch(&router, &cx);
+    audit_request(&cx);
     return queue(s, &resp, req->keep_alive, strcmp(req->method, "HEAD") == 0);
 }
 
@@ -242,6 +260,7 @@ static bool on_busy(void *st)
 static void on_tick(void *st, uint64_t now)
 {
     struct session *s = st;
+    audit_flush(now);                      /* a retry, when a write failed */
     if (s->out_off < s->out_len) {
         if (now - s->last_tx >= HTTP_IDLE_TIMEOUT_MS)
             conn_abort(s->conn);           /* the client does not read */

@@ -167,3 +167,8 @@ void json_null(struct json_out *j)
     item(j);
     put(j, "null", 4);
 }
+
+void json_raw(struct json_out *j, const char *s, size_t n)
+{
+    put(j, s, n);
+}

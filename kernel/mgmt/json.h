@@ -41,6 +41,9 @@ void json_u64(struct json_out *j, uint64_t v);
 void json_i64(struct json_out *j, int64_t v);
 void json_bool(struct json_out *j, bool v);
 void json_null(struct json_out *j);
+/* Bytes as they are, no comma and no escaping: for bodies that are not
+ * JSON (GET /metrics is text) built with the same overflow tracking. */
+void json_raw(struct json_out *j, const char *s, size_t n);
 
 /* Decimal digits of v into buf (at least 21 bytes); returns the length. */
 size_t json_fmt_u64(char *buf, uint64_t v);

@@ -85,9 +85,8 @@ void router_dispatch(const struct router *r, struct http_ctx *cx)
         if (!match(rt->pattern, req->path, cx))
             continue;
         if (same(rt->method, method)) {
-            if (r->before && !r->before(cx, rt))
-                return;
-            rt->fn(cx);
+            if (!r->before || r->before(cx, rt))
+                rt->fn(cx);
             return;
         }
         path_known = true;
@@ -128,4 +127,32 @@ const struct http_str *route_param(const struct http_ctx *cx, const char *name)
             return &p->value;
     }
     return NULL;
+}
+
+int route_query_u64(const struct http_ctx *cx, const char *key, uint64_t *out)
+{
+    const char *q = cx->req->query.p, *end = q + cx->req->query.n;
+    while (q < end) {
+        const char *amp = q;
+        while (amp < end && *amp != '&')
+            amp++;
+        size_t k = 0;
+        while (key[k] && q + k < amp && q[k] == key[k])
+            k++;
+        if (!key[k] && q + k < amp && q[k] == '=') {
+            const char *v = q + k + 1;
+            if (v == amp)
+                return -1;
+            uint64_t n = 0;
+            for (; v < amp; v++) {
+                if (*v < '0' || *v > '9' || n > (UINT64_MAX >> 1) / 10)
+                    return -1;
+                n = n * 10 + (uint64_t)(*v - '0');
+            }
+            *out = n;
+            return 1;
+        }
+        q = amp + 1;
+    }
+    return 0;
 }

@@ -6,12 +6,13 @@
  *
  * The middleware hook `before` runs after a route matched and before its
  * handler; it returns false when it has answered the request itself. It is
- * the seam for authentication (auth.c: 401 without a valid Bearer token)
- * and, later, the audit log (docs/api.md). */
+ * the seam for authentication (auth.c: 401 without a valid Bearer token).
+ * The audit log (audit.c) sees every answer after router_dispatch. */
 #ifndef HV_MGMT_ROUTER_H
 #define HV_MGMT_ROUTER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "mgmt/http_parse.h"
 #include "mgmt/http_resp.h"
 
@@ -30,6 +31,8 @@ struct http_ctx {
     unsigned nparams;
     struct http_response *resp;
     void *user;                            /* the server's own context */
+    const char *peer;                      /* the client, "a.b.c.d:port" (conn.h), or "" */
+    int session;                           /* the login session that sent it (auth.c), 0: none */
 };
 
 typedef void (*route_handler)(struct http_ctx *cx);
@@ -53,5 +56,10 @@ void router_dispatch(const struct router *r, struct http_ctx *cx);
 
 /* The value of parameter name, or NULL. */
 const struct http_str *route_param(const struct http_ctx *cx, const char *name);
+
+/* Query parameter key of the request ("?offset=12&max=4"), as a decimal
+ * number: 1 and *out when present, 0 when absent, -1 when present but not
+ * a number (or above 2^63). Values are not percent-decoded. */
+int route_query_u64(const struct http_ctx *cx, const char *key, uint64_t *out);
 
 #endif

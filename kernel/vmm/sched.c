@@ -76,7 +76,9 @@ static void run_one(struct vcpu *v, unsigned me)
         r = VCPU_SLICE_STOPPED;
     } else {
         v->run_state = VCPU_ON_CPU;
-        r = vcpu_run_slice(v, timer_now_ns() + SCHED_QUANTUM_NS);
+        uint64_t t0 = timer_now_ns();
+        r = vcpu_run_slice(v, t0 + SCHED_QUANTUM_NS);
+        v->cpu_ns += timer_now_ns() - t0;
     }
     if (r != VCPU_SLICE_STOPPED) {
         v->run_state = r == VCPU_SLICE_HALTED ? VCPU_HALTED : VCPU_READY;

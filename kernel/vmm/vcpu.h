@@ -122,6 +122,8 @@ struct vcpu {
     uint64_t wake_ns;
     volatile enum vcpu_run_state run_state;
     uint64_t irqs_injected;
+    uint64_t exits_before[VM_EXIT_KINDS]; /* earlier runs' exits (exits[] is this run's) */
+    uint64_t cpu_ns;                      /* time on a host CPU since hv booted, all runs */
 };
 
 /* Why vcpu_run_slice returned. */

@@ -218,6 +218,8 @@ static int boot(struct vm *vm)
     vm->reset_request = false;
     vm->shutdown_deadline_ns = 0;
     v->ops = backend;
+    for (unsigned k = 0; k < VM_EXIT_KINDS; k++)
+        v->exits_before[k] += v->exits[k];
     memset(v->exits, 0, sizeof(v->exits));
     v->exits_total = 0;
     v->irqs_injected = 0;

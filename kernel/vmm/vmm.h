@@ -60,6 +60,12 @@ struct vm_status {
 int vm_status_at(unsigned i, struct vm_status *out);
 /* A snapshot of VM name: 0 or -E_NOENT. */
 int vm_status(const char *name, struct vm_status *out);
+/* For metrics: the VM's exits by kind (index: enum vm_exit_kind, vcpu.h)
+ * since hv booted, all runs together, into counts[0..n): the number of
+ * kinds filled, or -E_NOENT.  And the time its vCPU spent on host CPUs
+ * (guest mode plus exit handling): 0 and *ns, or -E_NOENT. */
+int vm_exit_counts(const char *name, uint64_t *counts, unsigned n);
+int vm_cpu_time_ns(const char *name, uint64_t *ns);
 /* Asks a running VM to stop and returns at once ("stopping" until the vCPU
  * has left, then "stopped").  For callers that cannot wait (the API runs in
  * the timer tick).  0, -E_NOENT, -E_INVAL (not running). */

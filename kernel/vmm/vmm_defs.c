@@ -73,7 +73,7 @@ static void warn_line(void *ctx, unsigned line, const char *msg)
         kprintf("hv: vmm: warning: %s/%s: %s\n", VMS_DIR, w->file, msg);
 }
 
-static void load_one(const char *file, char *text)
+static bool load_one(const char *file, char *text)
 {
     char path[VMDEF_NAME_MAX + 16];
     ksnprintf(path, sizeof(path), "%s/%s", VMS_DIR, file);
@@ -82,13 +82,13 @@ static void load_one(const char *file, char *text)
     if (rc < 0) {
         kprintf("hv: vmm: warning: %s: %s; VM skipped\n", path,
                 rc == -FAT_EFBIG ? "larger than 4 KiB, not a VM definition" : datastore_strerror(rc));
-        return;
+        return false;
     }
     struct vmdef d;
     struct warn_ctx w = { file, false };
     if (vmdef_parse(&d, text, len, warn_line, &w) < 0) {
         kprintf("hv: vmm: warning: %s: VM skipped (fix the lines above)\n", path);
-        return;
+        return false;
     }
     /* The file name is how hv finds the definition again: they must agree. */
     size_t base;
@@ -96,11 +96,12 @@ static void load_one(const char *file, char *text)
     if (strlen(d.name) != base || strncmp(d.name, file, base) != 0) {
         kprintf("hv: vmm: warning: %s: name = %s does not match the file name; VM skipped\n",
                 path, d.name);
-        return;
+        return false;
     }
     rc = vmm_add(&d, true, NULL, 0);
     if (rc < 0)
         kprintf("hv: vmm: warning: %s: VM %s skipped: %s\n", path, d.name, vmm_strerror(rc));
+    return rc == 0;
 }
 
 void vmm_load_definitions(void)
@@ -123,11 +124,13 @@ void vmm_load_definitions(void)
         kprintf("hv: vmm: warning: more than %u files in %s/; the rest are ignored\n", MAX_FILES,
                 VMS_DIR);
     unsigned loaded = 0;
-    for (unsigned i = 0; i < nm.n; i++) {
-        load_one(nm.name[i], text);
-        loaded++;
-    }
-    kprintf("hv: vmm: %u VM definition%s in %s/\n", loaded, loaded == 1 ? "" : "s", VMS_DIR);
+    for (unsigned i = 0; i < nm.n; i++)
+        loaded += load_one(nm.name[i], text);
+    if (loaded == nm.n)
+        kprintf("hv: vmm: %u VM definition%s in %s/\n", loaded, loaded == 1 ? "" : "s", VMS_DIR);
+    else
+        kprintf("hv: vmm: %u VM definition%s in %s/, %u skipped\n", loaded, loaded == 1 ? "" : "s",
+                VMS_DIR, nm.n - loaded);
 out:
     kfree(nm.name);
     kfree(text);

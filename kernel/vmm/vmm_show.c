@@ -38,6 +38,28 @@ int vm_status(const char *name, struct vm_status *out)
     return vm ? 0 : -E_NOENT;
 }
 
+int vm_exit_counts(const char *name, uint64_t *counts, unsigned n)
+{
+    uint64_t f = vmm_lock();
+    struct vm *vm = vmm_find(name);
+    unsigned k = 0;
+    if (vm)
+        for (; k < n && k < VM_EXIT_KINDS; k++)
+            counts[k] = vm->vcpu.exits_before[k] + vm->vcpu.exits[k];
+    vmm_unlock(f);
+    return vm ? (int)k : -E_NOENT;
+}
+
+int vm_cpu_time_ns(const char *name, uint64_t *ns)
+{
+    uint64_t f = vmm_lock();
+    struct vm *vm = vmm_find(name);
+    if (vm)
+        *ns = vm->vcpu.cpu_ns;
+    vmm_unlock(f);
+    return vm ? 0 : -E_NOENT;
+}
+
 int vm_get_def(const char *name, struct vmdef *out)
 {
     uint64_t f = vmm_lock();

@@ -148,6 +148,12 @@ def require_image():
     return require_file(IMAGE, "run `make image`")
 
 
+def require_manual_image():
+    """hv.vhd with every VM's autostart off (tools/build.mk): for tests that
+    start the VMs they check themselves."""
+    return require_file(TEST_IMAGES / "manual.vhd", "`make test-images` builds it (tools/build.mk)")
+
+
 
 def broken_image(variant):
     """build/test-images/<variant>.vhd (or .img for the raw ones)."""

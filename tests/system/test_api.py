@@ -13,6 +13,7 @@ import socket
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 from hvqemu import Qemu, artifacts_dir, boot_entry, check, require_image, timeout
 
@@ -42,11 +43,12 @@ def image_with_config(text):
 
 
 class Hv:
-    def __init__(self, image=None, log_in=True):
+    def __init__(self, image=None, log_in=True, writable=False):
         self.port = free_port()
         netdev = f"user,id=n0,hostfwd=tcp:127.0.0.1:{self.port}-:80"
         self.q = Qemu(image or require_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
-                      extra_args=("-netdev", netdev, "-device", "e1000,netdev=n0"))
+                      extra_args=("-netdev", netdev, "-device", "e1000,netdev=n0"),
+                      writable=writable)
         try:
             boot_entry(self.q, 1)
             m = self.q.wait_for(READY_IP_RE, 120)
@@ -149,6 +151,15 @@ def vm_state(hv, name):
     r = request(hv, "GET", f"/api/v1/vms/{name}")
     check(r.status == 200, f"GET /api/v1/vms/{name}: {r!r}")
     return r.json()["state"]
+
+
+def wait_state(hv, name, want, limit=30):
+    """Polls the VM until it is in state want (the log line of a stop comes
+    just before the state settles)."""
+    end = time.monotonic() + limit
+    while (state := vm_state(hv, name)) != want:
+        check(time.monotonic() < end, f"VM {name} is {state}, not {want}, after {limit} s")
+        time.sleep(0.2)
 
 
 @timeout(420)
@@ -280,7 +291,8 @@ def test_api_auth_tcg():
         check_error(try_login(hv, PASSWORD), 429, "the right password during the lockout")
         r = request(hv, "GET", "/api/v1/host")
         check(r.status == 200, f"a token from before the lockout stopped working: {r!r}")
-        hv.q.wait_for(r"hv: mgmt: 5 wrong admin passwords within 60 s: logins refused for 30 s", 10)
+        hv.q.wait_for(r"hv: mgmt: 5 wrong admin passwords within 60 s from 10\.0\.2\.2: its logins "
+                      r"refused for 30 s", 10)
 
 
 @timeout(420)
@@ -318,7 +330,8 @@ def test_api_vms_tcg():
         check(r.status == 200, f"GET /api/v1/vms: {r!r}")
         vms = {v["name"]: v for v in r.json()["vms"]}
         check(BUILTIN_VMS <= set(vms), f"built-in VMs missing from the list: {sorted(vms)}")
-        check(all(v["state"] == "stopped" for v in vms.values()), f"VMs not stopped at boot: {vms}")
+        check(all(vms[n]["state"] == "stopped" for n in BUILTIN_VMS),
+              f"built-in VMs not stopped at boot: {vms}")
 
         check_error(request(hv, "GET", "/api/v1/vms/nosuchvm"), 404, "unknown VM")
         check_error(request(hv, "POST", "/api/v1/vms/nosuchvm/start"), 404, "start of an unknown VM")
@@ -411,3 +424,274 @@ def test_api_load_tcg():
         idle.close()
         check(got == b"", f"idle connection got {got!r} instead of a plain close")
         check(29 <= idle_s <= 36, f"idle connection closed after {idle_s:.1f} s, expected ~30-32 s")
+
+
+# --- VM definitions, life cycle, console, events (docs/api.md) -------------
+
+def jreq(hv, method, path, obj=None, raw=None, token=True):
+    """A request with a JSON body (obj) or raw bytes."""
+    body = raw if raw is not None else (json.dumps(obj).encode() if obj is not None else b"")
+    return request(hv, method, path, body, "Content-Type: application/json\r\n", token=token)
+
+
+def ok(r, status, what):
+    check(r.status == status, f"{what}: status {r.status}, expected {status}: {r!r}")
+    return r.json() if r.body else None
+
+
+def shell(q, cmd, limit=60):
+    """Type cmd on hv's serial shell; what it printed up to the next prompt."""
+    end = time.monotonic() + 120
+    while not re.search(r"(?m)^hv: shell ready", q.text()):
+        check(time.monotonic() < end and q.alive(), "hv's shell did not come up")
+        time.sleep(0.2)
+    q.mark()
+    start = q.cursor
+    q.send_slow(cmd + "\r", gap=0.01)
+    end = q.wait_for(r"hv# ", limit).start()
+    out = q.text()[start:end]
+    return out.split(cmd, 1)[1] if cmd in out else out
+
+
+@timeout(420)
+def test_api_vm_define_tcg():
+    """POST /api/v1/vms creates a persistent VM from JSON (201, Location, the
+    definition echoed); every kind of bad body is refused with its status and
+    a message naming the problem (400 malformed, 413 too large, 422 unknown
+    field / wrong type / bad value / missing name, 409 exists, 401 no token);
+    PATCH changes a stopped VM (422 for a bad field or a new name, 409 while
+    it runs, 404 unknown); DELETE removes it (204, then 404)."""
+    hv = Hv()
+    with hv.q:
+        d = ok(jreq(hv, "POST", "/api/v1/vms", {"name": "web", "memory_mib": 16,
+                                                 "boot": "guest:hello", "autostart": False}),
+               201, "create web")
+        check(d["name"] == "web" and d["state"] == "stopped" and d["memory_mib"] == 16, f"{d}")
+        check(d["definition"] == {"name": "web", "memory_mib": 16, "vcpus": 1,
+                                  "boot": "guest:hello", "disks": [], "autostart": False},
+              f"create web: definition {d.get('definition')}")
+        hv.q.wait_for(r"vm web: defined", 10)
+        r = jreq(hv, "POST", "/api/v1/vms", {"name": "web2", "boot": "guest:spin"})
+        check(r.status == 201 and r.headers.get("location") == "/api/v1/vms/web2",
+              f"create web2: no Location header: {r!r}")
+        r = request(hv, "GET", "/api/v1/vms")
+        check({"web", "web2"} <= {v["name"] for v in r.json()["vms"]}, f"list after create: {r!r}")
+        check(ok(request(hv, "GET", "/api/v1/vms/web"), 200, "GET web")["definition"]["boot"]
+              == "guest:hello", "GET web: definition")
+
+        cases = (
+            (b'{"name":"x",', 400, "malformed JSON at byte 0: unterminated object"),
+            (b'{"name":"x",}', 400, "malformed JSON at byte 12"),
+            (b"[1,2]", 400, "expected a JSON object"),
+            (b'{"name":"x","memory":16}', 422, 'unknown field "memory"'),
+            (b'{"name":"x","memory_mib":"16"}', 422, "memory_mib: an integer expected, got string"),
+            (b'{"name":"x","memory_mib":1.5}', 422, "memory_mib: an integer expected"),
+            (b'{"name":"x","memory_mib":1,"boot":"guest:hello"}', 422, "memory_mib: 2-65536 MiB"),
+            (b'{"name":"Bad Name","boot":"guest:hello"}', 422, "name:"),
+            (b'{"memory_mib":16}', 422, "name: missing"),
+            (b'{"name":"x","name":"y"}', 422, 'field "name" given twice'),
+            (b'{"name":"x","boot":"disk"}', 422, "boot = disk needs a disk"),
+            (b'{"name":"x","disks":[7]}', 422, "disks[]"),
+            (b'{"name":"web","boot":"guest:hello"}', 409, "VM web already exists"),
+            (b'{"name":"x","pad":"' + b"a" * 9000 + b'"}', 413, "larger than 8192 bytes"),
+        )
+        for body, status, want in cases:
+            msg = check_error(jreq(hv, "POST", "/api/v1/vms", raw=body), status, f"POST {body[:40]!r}")
+            check(want in msg, f"POST {body[:40]!r}: message {msg!r} lacks {want!r}")
+        check_error(jreq(hv, "POST", "/api/v1/vms", {"name": "z"}, token=None), 401, "create without a token")
+        check_error(request(hv, "GET", "/api/v1/vms/x"), 404, "a refused VM was created anyway")
+
+        d = ok(jreq(hv, "PATCH", "/api/v1/vms/web", {"memory_mib": 32, "autostart": True}), 200,
+               "PATCH web")
+        check(d["definition"]["memory_mib"] == 32 and d["definition"]["autostart"] is True,
+              f"PATCH web: {d}")
+        for body, status, want in (
+                ({"colour": "red"}, 422, 'unknown field "colour"'),
+                ({"name": "other"}, 422, "name: cannot be changed"),
+                ({"memory_mib": 0}, 422, "memory_mib:"),
+                ({"vcpus": 2}, 422, "vcpus:")):
+            msg = check_error(jreq(hv, "PATCH", "/api/v1/vms/web", body), status, f"PATCH {body}")
+            check(want in msg, f"PATCH {body}: {msg!r} lacks {want!r}")
+        check(ok(request(hv, "GET", "/api/v1/vms/web"), 200, "GET web")["definition"]["memory_mib"]
+              == 32, "a refused PATCH changed the definition")
+        check_error(jreq(hv, "PATCH", "/api/v1/vms/nosuch", {"memory_mib": 8}), 404, "PATCH unknown")
+        ok(request(hv, "POST", "/api/v1/vms/web2/start"), 200, "start web2 (spin)")
+        msg = check_error(jreq(hv, "PATCH", "/api/v1/vms/web2", {"memory_mib": 8}), 409,
+                          "PATCH a running VM")
+        check("stop it first" in msg, f"PATCH running: {msg!r}")
+        check_error(request(hv, "DELETE", "/api/v1/vms/web2"), 409, "DELETE a running VM")
+        ok(request(hv, "POST", "/api/v1/vms/web2/stop"), 200, "stop web2")
+        hv.q.wait_for(r"vm web2: stopped \(", 30)
+
+        check(request(hv, "DELETE", "/api/v1/vms/web2").status == 204, "DELETE web2")
+        check_error(request(hv, "GET", "/api/v1/vms/web2"), 404, "GET after DELETE")
+        check_error(request(hv, "DELETE", "/api/v1/vms/web2"), 404, "second DELETE")
+        out = shell(hv.q, "cat VMS/web.vm")
+        check("memory = 32" in out and "boot = guest:hello" in out, f"VMS/web.vm: {out!r}")
+
+
+@timeout(420)
+def test_api_vm_lifecycle_tcg():
+    """start/pause/resume/reset/shutdown/stop of the spin guest with the
+    state after each and 409 where the state does not allow it; the hello
+    guest's console output by offset (GET .../console), typing into a VM
+    (POST .../console) and its errors; GET /api/v1/events lists the state
+    changes in order and follows with ?since=next."""
+    hv = Hv()
+    with hv.q:
+        ev0 = ok(request(hv, "GET", "/api/v1/events"), 200, "events")["next"]
+        ok(request(hv, "POST", "/api/v1/vms/hello/start"), 200, "start hello")
+        hv.q.wait_for(r"vm hello: stopped \(guest powered off\)", 120)
+        c = ok(request(hv, "GET", "/api/v1/vms/hello/console?offset=0"), 200, "console hello")
+        check("hello from the guest" in c["data"] and c["next"] >= len(c["data"].encode()) > 0
+              and c["state"] == "stopped", f"console hello: {c}")
+        c2 = ok(request(hv, "GET", f"/api/v1/vms/hello/console?offset={c['next']}"), 200,
+                "console hello at the end")
+        check(c2["data"] == "" and c2["next"] == c["next"], f"console at the end: {c2}")
+        c3 = ok(request(hv, "GET", "/api/v1/vms/hello/console?offset=6&max=5"), 200, "console slice")
+        check(c3["data"] == c["data"][6:11] and c3["next"] == 11, f"offset=6&max=5: {c3}")
+        check_error(request(hv, "GET", "/api/v1/vms/hello/console?offset=abc"), 400, "offset=abc")
+        check_error(request(hv, "GET", "/api/v1/vms/nosuch/console"), 404, "console of nosuch")
+
+        check_error(request(hv, "POST", "/api/v1/vms/spin/pause"), 409, "pause a stopped VM")
+        ok(request(hv, "POST", "/api/v1/vms/spin/start"), 200, "start spin")
+        check(ok(request(hv, "POST", "/api/v1/vms/spin/pause"), 200, "pause")["state"] == "paused",
+              "pause: not paused")
+        check(vm_state(hv, "spin") == "paused", "spin not paused")
+        check_error(request(hv, "POST", "/api/v1/vms/spin/pause"), 409, "pause twice")
+        check(ok(request(hv, "POST", "/api/v1/vms/spin/resume"), 200, "resume")["state"] == "running",
+              "resume: not running")
+        check_error(request(hv, "POST", "/api/v1/vms/spin/resume"), 409, "resume a running VM")
+        ok(request(hv, "POST", "/api/v1/vms/spin/reset"), 200, "reset")
+        hv.q.wait_for(r"vm spin: reset", 10)
+        check(vm_state(hv, "spin") == "running", "spin not running after reset")
+
+        w = ok(jreq(hv, "POST", "/api/v1/vms/spin/console", {"data": "abc\n"}), 200, "type")
+        check(w == {"written": 4, "length": 4}, f"typing: {w}")
+        for body, status in ((b'{"data":', 400), (b'{"data":5}', 422), (b'{"text":"x"}', 422),
+                             (b'{"data":"' + b"a" * 1100 + b'"}', 413)):
+            check_error(jreq(hv, "POST", "/api/v1/vms/spin/console", raw=body), status,
+                        f"console input {body[:20]!r}")
+
+        ok(request(hv, "POST", "/api/v1/vms/spin/shutdown?grace_ms=2000"), 200, "shutdown")
+        hv.q.wait_for(r"vm spin: power button pressed", 10)
+        hv.q.wait_for(r"vm spin: stopped \(", 30)
+        wait_state(hv, "spin", "stopped")
+        check_error(request(hv, "POST", "/api/v1/vms/spin/shutdown?grace_ms=x"), 400, "grace_ms=x")
+        check_error(request(hv, "POST", "/api/v1/vms/spin/reset"), 409, "reset a stopped VM")
+        check_error(request(hv, "POST", "/api/v1/vms/nosuch/reset"), 404, "reset nosuch")
+
+        e = ok(request(hv, "GET", f"/api/v1/events?since={ev0}"), 200, "events since")
+        seen = [(x["vm"], x["what"]) for x in e["events"]]
+        want = [("hello", "started"), ("hello", "stopped"), ("spin", "started"), ("spin", "paused"),
+                ("spin", "resumed"), ("spin", "reset"), ("spin", "stopped")]
+        it = iter(seen)
+        check(all(w in it for w in want), f"events {seen} do not hold {want} in order")
+        seqs = [x["seq"] for x in e["events"]]
+        check(seqs == list(range(ev0, ev0 + len(seqs))) and e["next"] == ev0 + len(seqs),
+              f"event numbers: {seqs}, next {e['next']}")
+        e2 = ok(request(hv, "GET", f"/api/v1/events?since={e['next']}"), 200, "events at the end")
+        check(e2["events"] == [] and e2["next"] == e["next"], f"events at the end: {e2}")
+        check_error(request(hv, "GET", "/api/v1/events?since=-1"), 400, "since=-1")
+
+
+@timeout(600)
+def test_api_observe_tcg():
+    """GET /api/v1/disks, /api/v1/network and /metrics (Prometheus text) with
+    what the machine has; every change is in the audit log, in GET
+    /api/v1/audit and in AUDIT.LOG on the datastore, which keeps the entries
+    of an earlier boot; per-client login throttle message."""
+    d = artifacts_dir()
+    img = d / "hv-audit.vhd"
+    shutil.copyfile(require_image(), img)
+    hv = Hv(img, writable=True)
+    with hv.q:
+        disks = ok(request(hv, "GET", "/api/v1/disks"), 200, "disks")["disks"]
+        check(disks and disks[0]["name"] == "ata0" and disks[0]["size_bytes"] > 100 << 20
+              and disks[0]["partition_table"] in ("mbr", "gpt")
+              and 2 in [p["index"] for p in disks[0]["partitions"]], f"disks: {disks}")
+        net = ok(request(hv, "GET", "/api/v1/network"), 200, "network")
+        nic = net["interfaces"][0]
+        check(net["hostname"] == "hv" and nic["name"] == "e1000-0" and nic["link_up"] is True
+              and nic["address"] == "10.0.2.15" and nic["config"] == "dhcp"
+              and nic["mac"] == "52:54:00:12:34:56" and nic["counters"]["rx_packets"] > 0,
+              f"network: {net}")
+        check_error(request(hv, "GET", "/metrics", token=None), 401, "metrics without a token")
+        r = request(hv, "GET", "/metrics")
+        check(r.status == 200 and r.headers["content-type"].startswith("text/plain; version=0.0.4"),
+              f"metrics: {r!r}")
+        m = r.body
+        for pat in (r"^# TYPE hv_uptime_seconds gauge$", r"^hv_uptime_seconds \d+\.\d{3}$",
+                    r"^hv_cpus 2$", r"^hv_memory_free_bytes \d+$",
+                    r'^hv_vm_state\{vm="spin",state="stopped"\} 1$',
+                    r'^hv_vm_state\{vm="spin",state="running"\} 0$',
+                    r'^hv_vm_starts_total\{vm="hello"\} 0$',
+                    r'^hv_disk_size_bytes\{disk="ata0"\} \d+$',
+                    r'^hv_nic_rx_packets_total\{nic="e1000-0"\} [1-9]\d*$'):
+            check(re.search(pat, m, re.M), f"metrics lack {pat}:\n{m[:3000]}")
+        for line in m.splitlines():
+            check(line.startswith("#") or re.fullmatch(r'[a-z_]+(\{[^}]*\})? \d+(\.\d+)?', line),
+                  f"metrics: not exposition format: {line!r}")
+
+        ok(request(hv, "POST", "/api/v1/vms/spin/start"), 200, "start spin")
+        ok(request(hv, "POST", "/api/v1/vms/spin/stop"), 200, "stop spin")
+        check_error(request(hv, "POST", "/api/v1/vms/nosuch/start"), 404, "start nosuch")
+        check_error(request(hv, "POST", "/api/v1/vms/spin/start", token="0" * 64), 401, "bad token")
+        check_error(try_login(hv, "wrong"), 401, "wrong password")
+        hv.q.wait_for(r"vm spin: stopped \(", 30)
+        m = request(hv, "GET", "/metrics").body
+        for pat in (r'^hv_vm_exits_total\{vm="spin",kind="intr"\} [1-9]\d*$',
+                    r'^hv_vm_cpu_seconds_total\{vm="spin"\} \d+\.\d{9}$'):
+            check(re.search(pat, m, re.M), f"metrics after a spin run lack {pat}:\n{m[:3000]}")
+        a = ok(request(hv, "GET", "/api/v1/audit"), 200, "audit")
+        check(a["file"] == "AUDIT.LOG", f"audit: {a}")
+        ent = a["entries"]
+        want = (r"^t=\d+\.\d{3} session=1 peer=10\.0\.2\.2:\d+ POST /api/v1/session -> 201$",
+                r"session=1 peer=10\.0\.2\.2:\d+ POST /api/v1/vms/spin/start -> 200$",
+                r"session=1 peer=\S+ POST /api/v1/vms/spin/stop -> 200$",
+                r"session=1 peer=\S+ POST /api/v1/vms/nosuch/start -> 404 no such VM: nosuch$",
+                r"session=- peer=\S+ POST /api/v1/vms/spin/start -> 401 invalid or expired token",
+                r"session=- peer=\S+ POST /api/v1/session -> 401 wrong password$")
+        for pat in want:
+            check(any(re.search(pat, e) for e in ent), f"audit lacks {pat}: {ent}")
+        check(not any(" GET " in e for e in ent), f"GETs in the audit log: {ent}")
+        out = shell(hv.q, "cat AUDIT.LOG")
+        check("POST /api/v1/vms/nosuch/start -> 404" in out and "wrong password" in out,
+              f"AUDIT.LOG on the datastore: {out!r}")
+        hv.q.kill()
+
+    hv = Hv(img, writable=True)
+    with hv.q:
+        check_error(request(hv, "POST", "/api/v1/vms/again/start"), 404, "after reboot")
+        ent = ok(request(hv, "GET", "/api/v1/audit"), 200, "audit after reboot")["entries"]
+        check(any("POST /api/v1/vms/nosuch/start -> 404" in e for e in ent)
+              and any("POST /api/v1/vms/again/start -> 404" in e for e in ent)
+              and [i for i, e in enumerate(ent) if "nosuch" in e][0]
+              < [i for i, e in enumerate(ent) if "again" in e][0],
+              f"the audit log lost the first boot's entries or their order: {ent}")
+        out = shell(hv.q, "cat AUDIT.LOG")
+        check("nosuch/start -> 404" in out and "again/start -> 404" in out,
+              f"AUDIT.LOG after the reboot: {out!r}")
+
+
+def test_api_yaml_in_step():
+    """docs/api.yaml describes exactly the routes of kernel/mgmt/http_server.c
+    (no QEMU: the two files are compared)."""
+    root = Path(__file__).resolve().parent.parent.parent
+    src = (root / "kernel/mgmt/http_server.c").read_text()
+    table = src[src.index("static const struct route routes[]"):]
+    table = table[:table.index("};")]
+    code = set(re.findall(r'\{ "([A-Z]+)", "([^"]+)",', table))
+    doc, path = set(), None
+    for line in (root / "docs/api.yaml").read_text().splitlines():
+        m = re.match(r"^  (/\S*):$", line)
+        if m:
+            path = m.group(1)
+            continue
+        if re.match(r"^\S", line):
+            path = None
+        m = re.match(r"^    (get|post|put|patch|delete):$", line)
+        if m and path:
+            doc.add((m.group(1).upper(), path))
+    check(code == doc, f"routes only in the code: {sorted(code - doc)}; "
+                       f"only in docs/api.yaml: {sorted(doc - code)}")

@@ -2,7 +2,7 @@
 built-in guests (tests/guests/*.asm) started from the shell in hypervisor
 mode.  TCG only: this machine's KVM offers no nested SVM."""
 
-from hvqemu import Qemu, boot_entry, check, require_image, timeout
+from hvqemu import Qemu, boot_entry, check, require_manual_image, timeout
 import vmcases
 # The other VM tests take these helpers from here.
 from vmcases import PROMPT, free_kib, run, start_and_wait_stop  # noqa: F401
@@ -11,7 +11,7 @@ SVM_CPU = "qemu64,+svm,+npt"
 
 
 def _hv(cpu=SVM_CPU, smp=2):
-    q = Qemu(require_image(), accel="tcg", smp=smp, mem=512, cpu=cpu)
+    q = Qemu(require_manual_image(), accel="tcg", smp=smp, mem=512, cpu=cpu)
     try:
         boot_entry(q, 1)
         q.wait_for(r"hv: shell ready")

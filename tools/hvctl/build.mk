@@ -3,7 +3,8 @@
 # from Debian (tools/install-deps.sh).
 
 HVCTL_SRCS := tools/hvctl/main.c tools/hvctl/commands.c tools/hvctl/output.c \
-              tools/hvctl/http.c tools/hvctl/token.c
+              tools/hvctl/http.c tools/hvctl/token.c tools/hvctl/console.c \
+              tools/hvctl/vmdef_args.c
 HVCTL_HDRS := $(wildcard tools/hvctl/*.h)
 HVCTL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g
 HVCTL_LDLIBS := -lcurl -lcjson

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
 
 #include "http.h"
 #include "output.h"
@@ -19,14 +20,15 @@ static const char *error_message(const cJSON *doc)
     return cJSON_IsString(m) && m->valuestring && m->valuestring[0] ? m->valuestring : NULL;
 }
 
-/* Calls the API; on success *out holds the parsed answer (the caller frees
- * it). With --json the answer is printed here, errors included, so that a
+/* Calls the API (with the token, except for the login); on success *out
+ * holds the parsed answer (the caller frees it; NULL for 204 No Content).
+ * With --json the answer is printed here, errors included, so that a
  * script always gets hv's own words on stdout. */
-static int call_api_body(const struct hvctl_opts *o, const char *method, const char *path,
-                         const char *body, cJSON **out)
+static int call(const struct hvctl_opts *o, const char *method, const char *path,
+                const char *body, bool with_token, cJSON **out)
 {
     struct http_reply r;
-    int rc = http_call(o->host, method, path, body ? NULL : o->token, body, &r);
+    int rc = http_call(o->host, method, path, with_token ? o->token : NULL, body, &r);
 
     *out = NULL;
     if (rc == HVCTL_ECONNECT) {
@@ -45,7 +47,7 @@ static int call_api_body(const struct hvctl_opts *o, const char *method, const c
             out_json(doc);
         if (msg)
             fprintf(stderr, "hvctl: %s (HTTP %ld)\n", msg, r.status);
-        if (msg && r.status == 401 && !body)
+        if (msg && r.status == 401 && with_token)
             fprintf(stderr, "hvctl: log in first: hvctl login (or pass --token)\n");
         else if (!msg)
             fprintf(stderr, "hvctl: %s %s: unexpected answer from hv (HTTP %ld)\n",
@@ -54,6 +56,8 @@ static int call_api_body(const struct hvctl_opts *o, const char *method, const c
         rc = HVCTL_ESERVER;
         goto done;
     }
+    if (!doc && r.status == 204)
+        goto done;
     if (!doc) {
         fprintf(stderr, "hvctl: %s %s: hv's answer is not JSON (HTTP %ld)\n",
                 method, path, r.status);
@@ -68,10 +72,15 @@ done:
     return rc;
 }
 
-static int call_api(const struct hvctl_opts *o, const char *method, const char *path,
-                    cJSON **out)
+int call_api(const struct hvctl_opts *o, const char *method, const char *path, cJSON **out)
 {
-    return call_api_body(o, method, path, NULL, out);
+    return call(o, method, path, NULL, true, out);
+}
+
+int call_api_body(const struct hvctl_opts *o, const char *method, const char *path,
+                  const char *body, cJSON **out)
+{
+    return call(o, method, path, body, true, out);
 }
 
 int cmd_login(const struct hvctl_opts *o)
@@ -95,7 +104,7 @@ int cmd_login(const struct hvctl_opts *o)
     struct hvctl_opts quiet = *o;
     quiet.json = false;                    /* the token is not for stdout */
     cJSON *doc;
-    int rc = call_api_body(&quiet, "POST", "/api/v1/session", body, &doc);
+    int rc = call(&quiet, "POST", "/api/v1/session", body, false, &doc);
     free(body);
     if (rc != HVCTL_OK)
         return rc;
@@ -183,8 +192,43 @@ int cmd_vm_stop(const struct hvctl_opts *o, const char *name)
     return vm_call(o, "POST", name, "stop", out_vm_state);
 }
 
-int cmd_unsupported(const char *what)
+int cmd_vm_action(const struct hvctl_opts *o, const char *action, const char *name)
 {
-    fprintf(stderr, "hvctl: %s: not supported by this hv yet\n", what);
-    return HVCTL_ESERVER;
+    return vm_call(o, "POST", name, action, out_vm_state);
+}
+
+int cmd_vm_delete(const struct hvctl_opts *o, const char *name)
+{
+    char path[256];
+    cJSON *doc;
+    snprintf(path, sizeof(path), "/api/v1/vms/%s", name);
+    int rc = call_api(o, "DELETE", path, &doc);
+    if (rc == HVCTL_OK && !o->json)
+        printf("%s: deleted\n", name);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+/* POST /vms or PATCH /vms/NAME with the definition built from the operands. */
+int cmd_vm_define(const struct hvctl_opts *o, const char *name, const char *body, bool patch)
+{
+    char path[256];
+    cJSON *doc;
+    snprintf(path, sizeof(path), patch ? "/api/v1/vms/%s" : "/api/v1/vms", name);
+    int rc = call_api_body(o, patch ? "PATCH" : "POST", path, body, &doc);
+    if (rc == HVCTL_OK && !o->json)
+        out_vm(doc);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+/* The commands that print a list: GET path, then show(doc). */
+int cmd_get(const struct hvctl_opts *o, const char *path, void (*show)(const cJSON *))
+{
+    cJSON *doc;
+    int rc = call_api(o, "GET", path, &doc);
+    if (rc == HVCTL_OK && !o->json)
+        show(doc);
+    cJSON_Delete(doc);
+    return rc;
 }

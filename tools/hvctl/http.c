@@ -95,11 +95,13 @@ int http_call(const char *hostport, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_USERAGENT, "hvctl");
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-    if (strcmp(method, "POST") == 0) {
+    if (strcmp(method, "POST") == 0 || body) {
         /* Without a body: Content-Length: 0, as hv expects. */
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, body ? (long)strlen(body) : 0L);
+        if (strcmp(method, "POST") != 0)
+            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);   /* PATCH with a body */
     } else if (strcmp(method, "GET") != 0) {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     }

@@ -17,7 +17,7 @@ struct http_reply {
 int http_global_init(void);
 void http_global_cleanup(void);
 
-/* Sends METHOD http://HOST:PORT/PATH with body (a JSON text; NULL: empty)
+/* Sends METHOD http://HOST:PORT/PATH with body (a JSON text; NULL: none)
  * and, when token is not NULL, "Authorization: Bearer <token>". Returns HVCTL_OK
  * when an answer arrived (whatever its status), HVCTL_ECONNECT when hv
  * could not be reached or did not answer within HVCTL_TIMEOUT_S, and

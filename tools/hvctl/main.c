@@ -2,6 +2,7 @@
  * Everything the user can get wrong is caught here and answered with the
  * usage and exit code 2, before any network traffic. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,19 +10,35 @@
 #include "commands.h"
 #include "http.h"
 #include "hvctl.h"
+#include "output.h"
 #include "token.h"
+#include "vmdef_args.h"
 
 static const char usage_text[] =
     "usage: hvctl [--host HOST[:PORT]] [--token TOKEN] [--json] COMMAND\n"
     "\n"
     "commands:\n"
-    "  host              show the host: version, uptime, CPUs, memory, backend\n"
-    "  vm list           list the VMs\n"
-    "  vm show NAME      show one VM\n"
-    "  vm start NAME     start a VM\n"
-    "  vm stop NAME      ask a VM to stop (it is 'stopping', then 'stopped')\n"
-    "  login             log in with the admin password ($HVCTL_PASSWORD or asked)\n"
-    "                    and save the token in ~/.config/hvctl/token\n"
+    "  host                      show the host: version, uptime, CPUs, memory, backend\n"
+    "  disks                     list the host's disks and partitions\n"
+    "  network                   list the host's network interfaces\n"
+    "  events [SINCE]            VM state changes from sequence number SINCE on\n"
+    "  vm list                   list the VMs\n"
+    "  vm show NAME              show one VM and its definition\n"
+    "  vm create NAME [KEY=VALUE]...\n"
+    "                            define a VM; keys: memory (MiB), vcpus, boot (disk or\n"
+    "                            guest:NAME), disk (PATH[,readonly], repeatable), autostart\n"
+    "  vm create -               define a VM from a JSON definition on stdin\n"
+    "  vm set NAME KEY=VALUE...  change a stopped VM's definition (disk= clears the disks)\n"
+    "  vm delete NAME            delete a stopped VM (its disk files stay)\n"
+    "  vm start NAME             start a VM\n"
+    "  vm stop NAME              stop a VM at once (it is 'stopping', then 'stopped')\n"
+    "  vm shutdown NAME          ask the guest to power off (ACPI power button)\n"
+    "  vm reset NAME             reset a running VM\n"
+    "  vm pause NAME             pause a running VM\n"
+    "  vm resume NAME            resume a paused VM\n"
+    "  vm console NAME           follow the VM's serial output and type lines into it\n"
+    "  login                     log in with the admin password ($HVCTL_PASSWORD or asked)\n"
+    "                            and save the token in ~/.config/hvctl/token\n"
     "\n"
     "options:\n"
     "  -H, --host HOST[:PORT]  hv to talk to (default $HVCTL_HOST, else " HVCTL_DEFAULT_HOST ")\n"
@@ -90,30 +107,91 @@ too_long:
     return -1;
 }
 
-static int run_vm(const struct hvctl_opts *o, int argc, char **argv)
+/* A whole JSON text from stdin, for `vm create -`. */
+static char *read_stdin(void)
 {
-    static const char *const later[] = { "create", "delete", "reset", "console" };
-
-    if (argc < 1)
-        return usage("vm: which command? (list, show, start, stop)");
-    const char *sub = argv[0];
-    for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
-        if (strcmp(sub, later[i]) == 0) {
-            char what[32];
-            snprintf(what, sizeof(what), "vm %s", sub);
-            return cmd_unsupported(what);
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - 1 - n, stdin)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            if (cap >= (1u << 20))
+                break;
+            char *p = realloc(buf, cap *= 2);
+            if (!p) {
+                free(buf);
+                return NULL;
+            }
+            buf = p;
         }
     }
+    if (buf)
+        buf[n] = 0;
+    return buf;
+}
+
+static int run_define(const struct hvctl_opts *o, const char *sub, int argc, char **argv)
+{
+    bool patch = strcmp(sub, "set") == 0;
+    char why[256];
+    if (argc < 2 || (patch && argc < 3)) {
+        fprintf(stderr, "hvctl: vm %s takes a VM name%s\n", sub,
+                patch ? " and KEY=VALUE changes" : " and KEY=VALUE settings (or -)");
+        return usage(NULL);
+    }
+    if (!patch && strcmp(argv[1], "-") == 0) {
+        if (argc != 2)
+            return usage("vm create -: the definition comes from stdin alone");
+        char *body = read_stdin();
+        if (!body) {
+            fprintf(stderr, "hvctl: cannot read the definition from stdin\n");
+            return HVCTL_EUSAGE;
+        }
+        int rc = cmd_vm_define(o, "", body, false);
+        free(body);
+        return rc;
+    }
+    if (!vm_name_ok(argv[1])) {
+        fprintf(stderr, "hvctl: not a valid VM name: '%s'\n", argv[1]);
+        return usage(NULL);
+    }
+    char *body = vmdef_args_json(argv[1], argc - 2, argv + 2, patch, why, sizeof(why));
+    if (!body) {
+        fprintf(stderr, "hvctl: vm %s: %s\n", sub, why);
+        return usage(NULL);
+    }
+    int rc = cmd_vm_define(o, argv[1], body, patch);
+    free(body);
+    return rc;
+}
+
+static int run_vm(const struct hvctl_opts *o, int argc, char **argv)
+{
+    static const char *const actions[] = { "reset", "pause", "resume", "shutdown" };
+
+    if (argc < 1)
+        return usage("vm: which command? (list, show, create, set, delete, start, stop, "
+                     "shutdown, reset, pause, resume, console)");
+    const char *sub = argv[0];
     if (strcmp(sub, "list") == 0) {
         if (argc != 1)
             return usage("vm list takes no operands");
         return cmd_vm_list(o);
     }
+    if (strcmp(sub, "create") == 0 || strcmp(sub, "set") == 0)
+        return run_define(o, sub, argc, argv);
+    const char *action = NULL;
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+        if (strcmp(sub, actions[i]) == 0)
+            action = actions[i];
     int (*fn)(const struct hvctl_opts *, const char *) =
-        strcmp(sub, "show") == 0  ? cmd_vm_show :
-        strcmp(sub, "start") == 0 ? cmd_vm_start :
-        strcmp(sub, "stop") == 0  ? cmd_vm_stop : NULL;
-    if (!fn) {
+        strcmp(sub, "show") == 0    ? cmd_vm_show :
+        strcmp(sub, "start") == 0   ? cmd_vm_start :
+        strcmp(sub, "stop") == 0    ? cmd_vm_stop :
+        strcmp(sub, "delete") == 0  ? cmd_vm_delete :
+        strcmp(sub, "console") == 0 ? cmd_vm_console : NULL;
+    if (!fn && !action) {
         fprintf(stderr, "hvctl: unknown command: vm %s\n", sub);
         return usage(NULL);
     }
@@ -125,7 +203,7 @@ static int run_vm(const struct hvctl_opts *o, int argc, char **argv)
         fprintf(stderr, "hvctl: not a valid VM name: '%s'\n", argv[1]);
         return usage(NULL);
     }
-    return fn(o, argv[1]);
+    return action ? cmd_vm_action(o, action, argv[1]) : fn(o, argv[1]);
 }
 
 static int run(const struct hvctl_opts *o, int argc, char **argv)
@@ -139,6 +217,20 @@ static int run(const struct hvctl_opts *o, int argc, char **argv)
     }
     if (strcmp(argv[0], "vm") == 0)
         return run_vm(o, argc - 1, argv + 1);
+    if (strcmp(argv[0], "disks") == 0 || strcmp(argv[0], "network") == 0) {
+        if (argc != 1)
+            return usage("disks and network take no operands");
+        return argv[0][0] == 'd' ? cmd_get(o, "/api/v1/disks", out_disks)
+                                 : cmd_get(o, "/api/v1/network", out_network);
+    }
+    if (strcmp(argv[0], "events") == 0) {
+        char path[64], *e = NULL;
+        unsigned long long since = 0;
+        if (argc > 2 || (argc == 2 && (!argv[1][0] || (since = strtoull(argv[1], &e, 10), *e))))
+            return usage("events takes at most one operand, a sequence number");
+        snprintf(path, sizeof(path), "/api/v1/events?since=%llu", since);
+        return cmd_get(o, path, out_events);
+    }
     if (strcmp(argv[0], "login") == 0) {
         if (argc != 1)
             return usage("login takes no operands (the password comes from $HVCTL_PASSWORD "

@@ -191,6 +191,83 @@ void out_vm(const cJSON *vm)
     kv("starts", field(vm, "starts", buf, sizeof(buf)));
     kv("exits", field(vm, "exits", buf, sizeof(buf)));
     kv("last stop", field(vm, "last_stop", buf, sizeof(buf)));
+    const cJSON *def = cJSON_GetObjectItemCaseSensitive(vm, "definition");
+    if (!cJSON_IsObject(def))
+        return;
+    kv("vcpus", field(def, "vcpus", buf, sizeof(buf)));
+    kv("boot", field(def, "boot", buf, sizeof(buf)));
+    const cJSON *disks = cJSON_GetObjectItemCaseSensitive(def, "disks"), *d;
+    int n = 0;
+    cJSON_ArrayForEach(d, disks) {
+        char line[160];
+        const cJSON *ro = cJSON_GetObjectItemCaseSensitive(d, "readonly");
+        snprintf(line, sizeof(line), "%s%s", field(d, "path", buf, sizeof(buf)),
+                 cJSON_IsTrue(ro) ? " (read-only)" : "");
+        kv(n++ ? "" : "disks", line);
+    }
+    if (!n)
+        kv("disks", DASH);
+    kv("autostart", field(def, "autostart", buf, sizeof(buf)));
+}
+
+static void size_text(const cJSON *v, char *buf, size_t n)
+{
+    if (!cJSON_IsNumber(v)) {
+        snprintf(buf, n, DASH);
+        return;
+    }
+    double b = v->valuedouble;
+    const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    int u = 0;
+    while (b >= 1024 && u < 4)
+        b /= 1024, u++;
+    snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+}
+
+void out_disks(const cJSON *doc)
+{
+    const cJSON *disks = cJSON_GetObjectItemCaseSensitive(doc, "disks"), *d, *p;
+    char b1[64], b2[64], b3[64];
+    printf("%-10s %-10s %-6s %s\n", "DISK", "SIZE", "TABLE", "MODEL");
+    cJSON_ArrayForEach(d, disks) {
+        size_text(cJSON_GetObjectItemCaseSensitive(d, "size_bytes"), b2, sizeof(b2));
+        printf("%-10s %-10s %-6s %s\n", field(d, "name", b1, sizeof(b1)), b2,
+               field(d, "partition_table", b3, sizeof(b3)), field(d, "model", b1, sizeof(b1)));
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(d, "partitions")) {
+            size_text(cJSON_GetObjectItemCaseSensitive(p, "size_bytes"), b2, sizeof(b2));
+            printf("  part %-4s %s\n", field(p, "index", b1, sizeof(b1)), b2);
+        }
+    }
+}
+
+void out_network(const cJSON *doc)
+{
+    const cJSON *ifs = cJSON_GetObjectItemCaseSensitive(doc, "interfaces"), *f;
+    char b[6][64];
+    printf("%-9s %-17s %-5s %-16s %-8s %s\n", "NIC", "MAC", "LINK", "ADDRESS", "CONFIG", "STATE");
+    cJSON_ArrayForEach(f, ifs) {
+        const cJSON *link = cJSON_GetObjectItemCaseSensitive(f, "link_up");
+        printf("%-9s %-17s %-5s %-16s %-8s %s\n", field(f, "name", b[0], 64),
+               field(f, "mac", b[1], 64), cJSON_IsTrue(link) ? "up" : "down",
+               field(f, "address", b[2], 64), field(f, "config", b[3], 64),
+               field(f, "state", b[4], 64));
+    }
+}
+
+void out_events(const cJSON *doc)
+{
+    const cJSON *evs = cJSON_GetObjectItemCaseSensitive(doc, "events"), *e;
+    char b[5][128];
+    cJSON_ArrayForEach(e, evs) {
+        const char *detail = field(e, "detail", b[4], sizeof(b[4]));
+        printf("%s %s ms %s %s%s%s\n", field(e, "seq", b[0], 128), field(e, "time_ms", b[1], 128),
+               field(e, "vm", b[2], 128), field(e, "what", b[3], 128),
+               strcmp(detail, DASH) ? ": " : "", strcmp(detail, DASH) ? detail : "");
+    }
+    const cJSON *lost = cJSON_GetObjectItemCaseSensitive(doc, "lost");
+    if (cJSON_IsNumber(lost) && lost->valuedouble > 0)
+        fprintf(stderr, "hvctl: %.0f earlier events were overwritten\n", lost->valuedouble);
+    printf("next %s\n", field(doc, "next", b[0], 128));
 }
 
 void out_vm_state(const cJSON *vm)
