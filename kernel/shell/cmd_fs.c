@@ -1,16 +1,19 @@
 /* Datastore commands: ls, cat, df, write, mkdir, rm, and cfgloop, the
- * diagnostic the power-cut test runs. Owner: datastore. */
+ * diagnostic the power-cut test runs (it rewrites a configuration file and
+ * VMS/cfgloop.vm, a VM definition, in turn). Owner: datastore. */
 #include "shell/shell_cmds.h"
 #include "dev/console.h"
 #include "fs/datastore.h"
 #include "mm/heap.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "vmm/vmdef.h"
 
 #define CAT_MAX       (64 * 1024)
 #define WRITE_MAX     1024
 #define CFGLOOP_SIZE  6144      /* bytes: several clusters, so a torn write would show */
 #define CFGLOOP_LINE  64
+#define CFGLOOP_VM_FILE "VMS/cfgloop.vm"
 
 /* One line for a failed call: "<cmd>: <path>: <why>", "no such file" for
  * the common case. */
@@ -246,11 +249,27 @@ void cmd_cfgloop(int argc, char **argv)
         return;
     }
     make_parent(argv[1]);
+    make_parent(CFGLOOP_VM_FILE);
     unsigned n;
     for (n = 1; n <= count; n++) {
         int r = datastore_replace_file(argv[1], buf, cfgloop_content(buf, n));
         if (r < 0) {
             fail("cfgloop", argv[1], r);
+            break;
+        }
+        /* And a VM definition, written as `vm set` writes one: generation n
+         * is memory = 2n MiB (wrapping), so a cut shows whether the file is
+         * whole and which generation it holds. */
+        char def[VMDEF_TEXT_MAX];
+        struct vmdef d;
+        vmdef_init(&d, "cfgloop");
+        d.boot = VMDEF_BOOT_GUEST;
+        strlcpy(d.guest, "hello", sizeof(d.guest));
+        d.mem_mib = 2 * (1 + (n - 1) % 32768);
+        int len = vmdef_format(&d, def, sizeof(def));
+        r = len < 0 ? -FAT_EINVAL : datastore_replace_file(CFGLOOP_VM_FILE, def, (size_t)len);
+        if (r < 0) {
+            fail("cfgloop", CFGLOOP_VM_FILE, r);
             break;
         }
         kprintf("cfgloop: %u\n", n);

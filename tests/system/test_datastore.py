@@ -215,9 +215,10 @@ def _one_cut(img, tmp, rng, trial):
 
 @timeout(2400 if os.environ.get("HV_SLOW") else 420)
 def test_datastore_power_cut():
-    """Power cuts while `cfgloop` rewrites VMS/TEST.CFG: fsck.fat -n shows
-    nothing but the benign messages, the file is one whole generation (the
-    last reported or the one after), and the next boot mounts (and, after a
+    """Power cuts while `cfgloop` rewrites VMS/TEST.CFG and the VM definition
+    VMS/cfgloop.vm: fsck.fat -n shows nothing but the benign messages, the
+    file is one whole generation (the last reported or the one after), the
+    definition is whole (its generation or the one before), and the next boot mounts (and, after a
     dirty cut, repairs: a boot + poweroff later fsck.fat -n is clean)."""
     seed = int(os.environ.get("HV_SEED", time.time_ns() % 1000000))
     print(f"power-cut seed {seed} (HV_SEED={seed} repeats it), {TRIALS} trials")
@@ -239,6 +240,14 @@ def test_datastore_power_cut():
                   f"{where}: file holds generation {gen}, hv last reported {last}")
             check(data == cfgloop_content(gen), f"{where}: generation {gen} is torn "
                   f"({len(data)} bytes)")
+            # The VM definition cfgloop writes after each generation: whole,
+            # and the generation before the config file's or the same one.
+            vm = read_file(img, "VMS/cfgloop.vm").decode("ascii", "replace")
+            m = re.search(r"^name = cfgloop\nmemory = (\d+)\nvcpus = 1\nboot = guest:hello\n"
+                          r"autostart = no\n\Z", vm, re.M)
+            check(m, f"{where}: VMS/cfgloop.vm is not a whole definition: {vm!r}")
+            check(int(m.group(1)) in (2 * gen, 2 * (gen - 1)),
+                  f"{where}: VMS/cfgloop.vm has memory {m.group(1)}, generation {gen} wrote {2 * gen}")
             if rc != 0:
                 dirty_cuts += 1
                 with boot_shell(img, tag=f"repair{trial}") as q:
