@@ -1,6 +1,7 @@
 /* A VM's serial console over HTTP: GET .../console?offset=N returns what
  * the guest printed from byte N on (at most CONSOLE_CHUNK bytes) and the
- * offset to ask for next, so a client follows the output by polling;
+ * offset to ask for next, so a client follows the output; with &wait=S
+ * the answer waits up to S seconds for output (long-poll);
  * POST .../console types into the guest's COM1. */
 #include "mgmt/api.h"
 #include "mgmt/json_parse.h"
@@ -10,6 +11,7 @@
 
 #define CONSOLE_CHUNK   4096               /* bytes per answer: 6x that escaped still fits 32 KiB */
 #define CONSOLE_IN_MAX  1024               /* bytes typed per request */
+#define CONSOLE_WAIT_MAX_S 60              /* longest long-poll */
 
 static char chunk[CONSOLE_CHUNK];
 static char text[CONSOLE_CHUNK * 3];       /* chunk as UTF-8: a bad byte becomes U+FFFD */
@@ -52,9 +54,14 @@ void api_console_get(struct http_ctx *cx)
     char name[API_NAME_MAX];
     if (!api_vm_name(cx, name))
         return;
-    uint64_t from = 0, max = CONSOLE_CHUNK;
-    if (route_query_u64(cx, "offset", &from) < 0 || route_query_u64(cx, "max", &max) < 0) {
-        http_resp_error(cx->resp, 400, "offset and max must be decimal numbers", NULL, 0);
+    uint64_t from = 0, max = CONSOLE_CHUNK, wait = 0;
+    if (route_query_u64(cx, "offset", &from) < 0 || route_query_u64(cx, "max", &max) < 0 ||
+        route_query_u64(cx, "wait", &wait) < 0) {
+        http_resp_error(cx->resp, 400, "offset, max and wait must be decimal numbers", NULL, 0);
+        return;
+    }
+    if (wait > CONSOLE_WAIT_MAX_S) {
+        http_resp_error(cx->resp, 422, "wait: at most 60 seconds", NULL, 0);
         return;
     }
     if (max == 0 || max > CONSOLE_CHUNK)
@@ -63,6 +70,14 @@ void api_console_get(struct http_ctx *cx)
     long n = vm_console_since(name, from, chunk, (size_t)max, &next, &first);
     if (n < 0) {
         api_vmm_error(cx, name, (int)n, "read the console of", NULL);
+        return;
+    }
+    /* Long-poll: nothing new yet, the client waits up to `wait` seconds and
+     * the server asks again on its ticks (router.h). */
+    struct vm_status st;
+    if (n == 0 && wait && cx->now_ms < cx->since_ms + wait * 1000 && vm_status(name, &st) == 0 &&
+        st.state[0] != 's') {              /* not "stopped"/"stopping": more may come */
+        cx->defer_until_ms = cx->since_ms + wait * 1000;
         return;
     }
     /* The VMM copies nothing for an offset still in the future: the client
@@ -80,7 +95,6 @@ void api_console_get(struct http_ctx *cx)
     json_u64(j, from < first ? first - from : 0);
     json_key(j, "data");
     json_strn(j, text, len);
-    struct vm_status st;
     json_key(j, "state");                  /* lets a follower stop when the VM has */
     json_str(j, vm_status(name, &st) == 0 ? st.state : NULL);
     json_obj_end(j);

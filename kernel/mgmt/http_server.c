@@ -39,6 +39,7 @@ struct session {
     bool close_after;                      /* close once out is sent; input is dropped */
     uint64_t req_start;                    /* ms of the current request's first byte; 0 none */
     uint64_t last_rx, last_tx;             /* ms of the last progress each way */
+    uint64_t deferred_since;               /* a long-poll waits (router.h); 0 none */
 };
 
 static const char *hostname = "hv";
@@ -132,14 +133,23 @@ static void fail(struct session *s, int status, const char *reason)
     queue(s, &resp, false, false);
 }
 
+/* True when the session goes on (answered, or a long-poll now waits:
+ * s->deferred_since set); false when it closes (s may be gone). */
 static bool answer(struct session *s)
 {
     const struct http_request *req = &s->parser.req;
     struct http_response resp;
     http_resp_init(&resp, resp_body, sizeof(resp_body));
+    uint64_t now = conn_now_ms();
     struct http_ctx cx = { .req = req, .body = s->body, .resp = &resp,
-                           .peer = conn_peer(s->conn) };
+                           .peer = conn_peer(s->conn), .now_ms = now,
+                           .since_ms = s->deferred_since ? s->deferred_since : now };
     router_dispatch(&router, &cx);
+    if (cx.defer_until_ms > now) {
+        s->deferred_since = cx.since_ms;   /* on_tick asks again */
+        return true;
+    }
+    s->deferred_since = 0;
     audit_request(&cx);
     return queue(s, &resp, req->keep_alive, strcmp(req->method, "HEAD") == 0);
 }
@@ -193,6 +203,8 @@ static void process(struct session *s)
             return;
         if (!answer(s))                    /* closing: s may be gone */
             return;
+        if (s->deferred_since)
+            return;                        /* a long-poll: on_tick goes on */
         next_request(s);
     }
 }
@@ -218,7 +230,7 @@ static size_t on_input(void *st, const char *p, size_t n)
     struct session *s = st;
     if (s->close_after)
         return n;                          /* nothing more will be answered */
-    if (s->out_off < s->out_len)
+    if (s->out_off < s->out_len || s->deferred_since)
         return 0;                          /* one answer at a time */
     uint64_t now = conn_now_ms();
     s->last_rx = now;
@@ -268,6 +280,10 @@ static void on_tick(void *st, uint64_t now)
     }
     if (s->close_after)
         return;
+    if (s->deferred_since) {
+        process(s);                        /* the long-poll's handler again */
+        return;
+    }
     if (s->req_start && !s->head_done && now - s->req_start >= HTTP_HEAD_TIMEOUT_MS) {
         fail(s, 408, "request head not complete within 10 s");
         return;
@@ -297,9 +313,9 @@ static const struct conn_upper upper = {
     .tick = on_tick,
     .closed = on_closed,
     .busy_response = "HTTP/1.1 503 Service Unavailable\r\nServer: " SERVER "\r\n"
-                     "Content-Type: application/json\r\nContent-Length: 77\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 78\r\n"
                      "Connection: close\r\n\r\n"
-                     "{\"error\":{\"code\":503,\"message\":\"too many connections (64); try again later\"}}",
+                     "{\"error\":{\"code\":503,\"message\":\"too many connections (128); try again later\"}}",
 };
 
 int http_server_start(const char *name)

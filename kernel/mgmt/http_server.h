@@ -5,7 +5,7 @@
 #define HV_MGMT_HTTP_SERVER_H
 
 #define HTTP_SERVER_PORT      80
-#define HTTP_SERVER_CONNS     64           /* more at once get 503 */
+#define HTTP_SERVER_CONNS     128          /* more at once get 503 (its text says 128) */
 #define HTTP_HEAD_TIMEOUT_MS  10000        /* a request head must be complete by then */
 #define HTTP_IDLE_TIMEOUT_MS  30000        /* no byte either way for this long: closed */
 

@@ -33,6 +33,12 @@ struct http_ctx {
     void *user;                            /* the server's own context */
     const char *peer;                      /* the client, "a.b.c.d:port" (conn.h), or "" */
     int session;                           /* the login session that sent it (auth.c), 0: none */
+    /* Long-polling: now_ms and since_ms (when the request first arrived)
+     * come from the server; a handler with nothing to say yet sets
+     * defer_until_ms (> now_ms) and the server calls it again on its
+     * ticks until it answers or that time has come. */
+    uint64_t now_ms, since_ms;
+    uint64_t defer_until_ms;
 };
 
 typedef void (*route_handler)(struct http_ctx *cx);

@@ -16,7 +16,7 @@
 #define MEM_SIZE                 (384 * 1024)
 #define MEMP_NUM_PBUF            64
 #define MEMP_NUM_UDP_PCB         8
-#define MEMP_NUM_TCP_PCB         80   /* above the HTTP server's 64-connection limit, so its 503 is reachable */
+#define MEMP_NUM_TCP_PCB         160  /* above the HTTP server's 128-connection limit, so its 503 is reachable */
 #define MEMP_NUM_TCP_PCB_LISTEN  8
 #define MEMP_NUM_TCP_SEG         512
 #define MEMP_NUM_SYS_TIMEOUT     (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)

@@ -357,7 +357,7 @@ def test_api_vms_tcg():
 
 @timeout(420)
 def test_api_load_tcg():
-    """50 concurrent connections each get their answer; a slowloris client
+    """100 concurrent connections each get their answer; a slowloris client
     (1 header byte a second) is cut off after the 10 s head timeout while
     others are still served; a connection that says nothing is closed after
     the 30 s idle timeout."""
@@ -373,13 +373,13 @@ def test_api_load_tcg():
             except OSError as e:
                 errors.append(f"{i}: {e}")
 
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(50)]
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(100)]
         for t in threads:
             t.start()
         for t in threads:
             t.join(120)
-        check(not errors and results.count(200) == 50,
-              f"50 concurrent GETs: {results.count(200)} answered 200, others {results}, "
+        check(not errors and results.count(200) == 100,
+              f"100 concurrent GETs: {results.count(200)} answered 200, others {results}, "
               f"errors {errors[:5]}")
 
         idle = hv.connect(60)
@@ -552,6 +552,27 @@ def test_api_vm_lifecycle_tcg():
         check(c3["data"] == c["data"][6:11] and c3["next"] == 11, f"offset=6&max=5: {c3}")
         check_error(request(hv, "GET", "/api/v1/vms/hello/console?offset=abc"), 400, "offset=abc")
         check_error(request(hv, "GET", "/api/v1/vms/nosuch/console"), 404, "console of nosuch")
+        # Long-poll: a stopped VM answers at once, whatever the wait.
+        c4 = ok(request(hv, "GET", f"/api/v1/vms/hello/console?offset={c['next']}&wait=30"), 200,
+                "long-poll on a stopped VM")
+        check(c4["data"] == "" and c4["state"] == "stopped", f"long-poll, stopped VM: {c4}")
+        check_error(request(hv, "GET", "/api/v1/vms/hello/console?wait=61"), 422, "wait=61")
+        # A running VM: the answer waits for new output (tick prints "alive N"
+        # once a second), other clients are served meanwhile.
+        ok(request(hv, "POST", "/api/v1/vms/tick/start"), 200, "start tick")
+        hv.q.wait_for(r"\[vm:tick\] alive", 60)
+        end = ok(request(hv, "GET", "/api/v1/vms/tick/console?offset=0"), 200, "console tick")["next"]
+        polled = []
+        t = threading.Thread(target=lambda: polled.append(request(
+            hv, "GET", f"/api/v1/vms/tick/console?offset={end}&wait=60")))
+        t.start()
+        ok(request(hv, "GET", "/api/v1/host"), 200, "host while a long-poll waits")
+        t.join(90)
+        check(polled and polled[0].status == 200, f"the long-poll did not answer: {polled}")
+        lp = polled[0].json()
+        check(lp["offset"] == end and "alive" in lp["data"] and lp["next"] > end,
+              f"long-poll from offset {end}: {lp}")
+        ok(request(hv, "POST", "/api/v1/vms/tick/stop"), 200, "stop tick")
 
         check_error(request(hv, "POST", "/api/v1/vms/spin/pause"), 409, "pause a stopped VM")
         ok(request(hv, "POST", "/api/v1/vms/spin/start"), 200, "start spin")
