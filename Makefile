@@ -47,6 +47,7 @@ test-slow: $(DEPS_STAMP)
 bench: $(DEPS_STAMP)
 	$(MAKE) image
 	$(PYTHON) bench/boot.py
+	$(PYTHON) bench/api.py
 
 clean:
 	rm -rf $(BUILD)

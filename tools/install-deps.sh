@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages that building, running and testing hv need.
 # Quiet and quick when everything is already there.
 set -eu
-PKGS="make gcc binutils nasm python3 mtools dosfstools qemu-system-x86 qemu-utils
+PKGS="make wrk gcc binutils nasm python3 mtools dosfstools qemu-system-x86 qemu-utils
       libcmocka-dev console-setup-linux ovmf xz-utils bochs bochs-term bochsbios vgabios
       libcurl4-openssl-dev libcjson-dev clang"
 missing=""
