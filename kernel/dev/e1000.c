@@ -47,6 +47,7 @@
 #define STATUS_LU   (1u << 1)
 #define RCTL_EN     (1u << 1)
 #define RCTL_BAM    (1u << 15)
+#define RCTL_MPE    (1u << 4)           /* all multicast: IPv6 neighbour discovery needs it */
 #define RCTL_SECRC  (1u << 26)          /* BSIZE 00: 2048-byte buffers */
 #define TCTL_EN     (1u << 1)
 #define TCTL_PSP    (1u << 3)
@@ -238,7 +239,7 @@ static int setup_rings(struct e1000 *e)
     wr(e, R_RDLEN, RX_COUNT * sizeof(struct rx_desc));
     wr(e, R_RDH, 0);
     wr(e, R_RDT, RX_COUNT - 1);
-    wr(e, R_RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);
+    wr(e, R_RCTL, RCTL_EN | RCTL_BAM | RCTL_MPE | RCTL_SECRC);
 
     wr(e, R_TDBAL, (uint32_t)tx_ring);
     wr(e, R_TDBAH, (uint32_t)(tx_ring >> 32));

@@ -16,6 +16,8 @@ LWIP_SRCS := $(addprefix $(LWIP_DIR)/src/core/, init.c def.c dns.c inet_chksum.c
                memp.c netif.c pbuf.c raw.c stats.c sys.c tcp.c tcp_in.c tcp_out.c timeouts.c udp.c) \
              $(addprefix $(LWIP_DIR)/src/core/ipv4/, dhcp.c etharp.c icmp.c ip4.c ip4_addr.c \
                ip4_frag.c) \
+             $(addprefix $(LWIP_DIR)/src/core/ipv6/, ethip6.c icmp6.c inet6.c ip6.c ip6_addr.c \
+               mld6.c nd6.c) \
              $(LWIP_DIR)/src/netif/ethernet.c
 LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(LWIP_OUT)/%.o,$(LWIP_SRCS))
 

@@ -23,7 +23,16 @@
 #define PBUF_POOL_SIZE           192
 
 #define LWIP_IPV4                1
-#define LWIP_IPV6                0
+#define LWIP_IPV6                1      /* link-local and SLAAC (docs/network.md) */
+#define LWIP_IPV6_AUTOCONFIG     1
+#define LWIP_IPV6_MLD            1      /* joins the solicited-node groups ND needs */
+#define LWIP_IPV6_DHCP6          0
+#define LWIP_IPV6_FRAG           0
+#define LWIP_IPV6_REASS          0
+#define LWIP_ICMP6               1
+#define LWIP_IPV6_NUM_ADDRESSES  3      /* link-local + SLAAC addresses */
+#define LWIP_ND6_ALLOW_RA_UPDATES 1
+#define MEMP_NUM_MLD6_GROUP      6
 #define LWIP_ARP                 1
 #define LWIP_ETHERNET            1
 #define ETH_PAD_SIZE             0

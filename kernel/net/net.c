@@ -26,6 +26,7 @@
 
 #include "lwip/init.h"
 #include "lwip/dhcp.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/prot/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/netif.h"
@@ -156,6 +157,10 @@ static void start_iface(struct iface *f, const struct hv_config *cfg, bool first
         return;
     }
     netif_set_hostname(&f->netif, hostname);
+    /* IPv6: a link-local address from the MAC, and SLAAC addresses from
+     * the routers' advertisements (docs/network.md). */
+    netif_create_ip6_linklocal_address(&f->netif, 1);
+    netif_set_ip6_autoconfig_enabled(&f->netif, 1);
     netif_set_status_callback(&f->netif, status_changed);
     if (first)
         netif_set_default(&f->netif);
@@ -274,6 +279,18 @@ int net_if_get(unsigned i, struct net_if_info *out)
     out->address = from_lwip(netif_ip4_addr(&f->netif));
     out->netmask = from_lwip(netif_ip4_netmask(&f->netif));
     out->gateway = from_lwip(netif_ip4_gw(&f->netif));
+    for (int k = 0; k < LWIP_IPV6_NUM_ADDRESSES && out->nipv6 < NET_IPV6_MAX; k++) {
+        u8_t st = netif_ip6_addr_state(&f->netif, k);
+        if (!ip6_addr_isvalid(st) && !ip6_addr_istentative(st))
+            continue;
+        char *t = out->ipv6[out->nipv6].addr;
+        ip6addr_ntoa_r(netif_ip6_addr(&f->netif, k), t, NET_IPV6_TEXT);
+        for (; *t; t++)                    /* lwIP writes hex in capitals; RFC 5952 wants small */
+            if (*t >= 'A' && *t <= 'F')
+                *t = (char)(*t - 'A' + 'a');
+        out->ipv6[out->nipv6++].state = ip6_addr_istentative(st) ? "tentative"
+                                      : ip6_addr_ispreferred(st) ? "preferred" : "deprecated";
+    }
     spin_unlock_irqrestore(&net_lock, flags);
     return 0;
 }

@@ -26,6 +26,9 @@ bool net_wait_address(unsigned ms, char *buf, size_t n);
  * it, callers with a reason to hurry may too. */
 void net_poll(void);
 
+#define NET_IPV6_MAX  3
+#define NET_IPV6_TEXT 40             /* 8 groups of 4 hex digits, 7 colons, NUL */
+
 struct net_if_info {
     char name[NIC_NAME_MAX];
     const char *model;
@@ -35,6 +38,13 @@ struct net_if_info {
     const char *how;                /* "dhcp", "static" */
     const char *state;              /* "bound", "requesting", "configured", "no link", ... */
     uint32_t address, netmask, gateway;  /* a << 24 | ...; 0 when not set */
+    /* IPv6: the link-local address and those SLAAC made from router
+     * advertisements, as text, with their state. */
+    unsigned nipv6;
+    struct {
+        char addr[NET_IPV6_TEXT];
+        const char *state;          /* "tentative", "preferred", "deprecated" */
+    } ipv6[NET_IPV6_MAX];
 };
 
 unsigned net_if_count(void);

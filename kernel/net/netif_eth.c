@@ -5,6 +5,7 @@
 #include "lib/string.h"
 
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
 
@@ -36,11 +37,14 @@ err_t netif_eth_init(struct netif *n)
     n->name[0] = nic->name[0];
     n->name[1] = nic->name[1];
     n->output = etharp_output;
+    n->output_ip6 = ethip6_output;
     n->linkoutput = linkoutput;
     n->mtu = NIC_MTU;
     n->hwaddr_len = ETH_HWADDR_LEN;
     memcpy(n->hwaddr, nic->mac, ETH_HWADDR_LEN);
-    n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+    /* MLD6: lwIP joins the solicited-node groups neighbour discovery needs
+     * (the NIC drivers accept all multicast). */
+    n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
     return ERR_OK;
 }
 

@@ -1,4 +1,4 @@
-/* `net`: per interface its card, MAC, link, counters and IPv4 settings;
+/* `net`: per interface its card, MAC, link, counters, IPv4 settings and IPv6 addresses;
  * then the DNS servers and the hostname. Owner: net. */
 #include "shell/shell_cmds.h"
 #include "net/net.h"
@@ -21,6 +21,8 @@ static void show_if(const struct net_if_info *f)
         kprintf("  ipv4 %s netmask %s gateway %s (%s, %s)\n", ip, mask, gw, f->how, f->state);
     else
         kprintf("  ipv4 none (%s, %s)\n", f->how, f->state);
+    for (unsigned i = 0; i < f->nipv6; i++)
+        kprintf("  ipv6 %s (%s)\n", f->ipv6[i].addr, f->ipv6[i].state);
 }
 
 void cmd_net(int argc, char **argv)

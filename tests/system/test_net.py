@@ -148,6 +148,24 @@ def _dhcp(accel, device, name):
               "no 'hv: net: ip 10.0.2.15 (dhcp)' line")
         check_services(b)
         check_net_command(b, name, "dhcp", "10.0.2.15")
+        check_ipv6(b)
+
+
+def check_ipv6(b, limit=30):
+    """IPv6: a link-local address from the MAC (EUI-64), and a SLAAC one in
+    the prefix QEMU's user network advertises (fec0::/64), both preferred
+    once duplicate address detection is over."""
+    eui = "5054:ff:fe12:3456"              # QEMU_MAC 52:54:00:12:34:56 as an interface id
+    end = time.monotonic() + limit
+    while True:
+        out = run(b.q, "net")
+        ll = re.search(rf"^  ipv6 fe80::{eui} \(preferred\)$", out, re.M)
+        slaac = re.search(rf"^  ipv6 fec0::{eui} \(preferred\)$", out, re.M)
+        if ll and slaac:
+            return
+        check(time.monotonic() < end, f"`net` lacks a preferred link-local and SLAAC address "
+                                      f"after {limit} s: {out!r}")
+        time.sleep(1)
 
 
 variants(globals(), "net_e1000", _dhcp, ("tcg",), "e1000", "e1000-0")
