@@ -170,6 +170,19 @@ void api_network(struct http_ctx *cx)
         ipv4(j, "address", v4(netif_ip4_addr(n)));
         ipv4(j, "netmask", v4(netif_ip4_netmask(n)));
         ipv4(j, "gateway", v4(netif_ip4_gw(n)));
+        static struct net_if_info six;     /* one request at a time (net lock) */
+        net_ipv6_fill(n, &six);
+        json_key(j, "ipv6");
+        json_arr_begin(j);
+        for (unsigned k = 0; k < six.nipv6; k++) {
+            json_obj_begin(j);
+            json_key(j, "address");
+            json_str(j, six.ipv6[k].addr);
+            json_key(j, "state");
+            json_str(j, six.ipv6[k].state);
+            json_obj_end(j);
+        }
+        json_arr_end(j);
         json_key(j, "counters");
         counters(j, &nic->stats);
         json_obj_end(j);

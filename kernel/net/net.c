@@ -259,6 +259,24 @@ static const char *dhcp_state_name(const struct netif *n)
     }
 }
 
+void net_ipv6_fill(const void *netif, struct net_if_info *out)
+{
+    const struct netif *n = netif;
+    out->nipv6 = 0;
+    for (int k = 0; k < LWIP_IPV6_NUM_ADDRESSES && out->nipv6 < NET_IPV6_MAX; k++) {
+        u8_t st = netif_ip6_addr_state(n, k);
+        if (!ip6_addr_isvalid(st) && !ip6_addr_istentative(st))
+            continue;
+        char *t = out->ipv6[out->nipv6].addr;
+        ip6addr_ntoa_r(netif_ip6_addr(n, k), t, NET_IPV6_TEXT);
+        for (; *t; t++)                    /* lwIP writes hex in capitals; RFC 5952 wants small */
+            if (*t >= 'A' && *t <= 'F')
+                *t = (char)(*t - 'A' + 'a');
+        out->ipv6[out->nipv6++].state = ip6_addr_istentative(st) ? "tentative"
+                                      : ip6_addr_ispreferred(st) ? "preferred" : "deprecated";
+    }
+}
+
 int net_if_get(unsigned i, struct net_if_info *out)
 {
     if (i >= nifaces)
@@ -279,18 +297,7 @@ int net_if_get(unsigned i, struct net_if_info *out)
     out->address = from_lwip(netif_ip4_addr(&f->netif));
     out->netmask = from_lwip(netif_ip4_netmask(&f->netif));
     out->gateway = from_lwip(netif_ip4_gw(&f->netif));
-    for (int k = 0; k < LWIP_IPV6_NUM_ADDRESSES && out->nipv6 < NET_IPV6_MAX; k++) {
-        u8_t st = netif_ip6_addr_state(&f->netif, k);
-        if (!ip6_addr_isvalid(st) && !ip6_addr_istentative(st))
-            continue;
-        char *t = out->ipv6[out->nipv6].addr;
-        ip6addr_ntoa_r(netif_ip6_addr(&f->netif, k), t, NET_IPV6_TEXT);
-        for (; *t; t++)                    /* lwIP writes hex in capitals; RFC 5952 wants small */
-            if (*t >= 'A' && *t <= 'F')
-                *t = (char)(*t - 'A' + 'a');
-        out->ipv6[out->nipv6++].state = ip6_addr_istentative(st) ? "tentative"
-                                      : ip6_addr_ispreferred(st) ? "preferred" : "deprecated";
-    }
+    net_ipv6_fill(&f->netif, out);
     spin_unlock_irqrestore(&net_lock, flags);
     return 0;
 }

@@ -50,6 +50,9 @@ struct net_if_info {
 unsigned net_if_count(void);
 /* A snapshot of interface i; 0 or -E_NOENT. */
 int net_if_get(unsigned i, struct net_if_info *out);
+/* The IPv6 part of out for an lwIP struct netif, for callers that already
+ * hold the network lock (the API's handlers run under it). */
+void net_ipv6_fill(const void *netif, struct net_if_info *out);
 /* DNS server i (0 or 1) as a << 24 | ...; 0 when none. */
 uint32_t net_dns_server(unsigned i);
 const char *net_hostname(void);

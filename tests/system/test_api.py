@@ -637,6 +637,9 @@ def test_api_observe_tcg():
               and nic["address"] == "10.0.2.15" and nic["config"] == "dhcp"
               and nic["mac"] == "52:54:00:12:34:56" and nic["counters"]["rx_packets"] > 0,
               f"network: {net}")
+        check(all(set(a) == {"address", "state"} for a in nic["ipv6"])
+              and any(a["address"].startswith("fe80::") for a in nic["ipv6"]),
+              f"network: no IPv6 link-local address: {nic['ipv6']}")
         check_error(request(hv, "GET", "/metrics", token=None), 401, "metrics without a token")
         r = request(hv, "GET", "/metrics")
         check(r.status == 200 and r.headers["content-type"].startswith("text/plain; version=0.0.4"),
