@@ -225,6 +225,11 @@ static int boot(struct vm *vm)
     v->irqs_injected = 0;
     memset(&v->regs, 0, sizeof(v->regs));
     vm->console.line_len = 0;
+    if (!vm->warm_start) {               /* typed ahead for an earlier run: not this one's */
+        uint64_t f = spin_lock_irqsave(&vm->console.lock);
+        vm->console.in_head = vm->console.in_tail;
+        spin_unlock_irqrestore(&vm->console.lock, f);
+    }
 
     if (!sched_has_room())
         return -E_NOSPC;
@@ -270,6 +275,14 @@ static void vcpu_after(struct vcpu *v)
     struct vm *vm = v->vm;
     if (vm->state == VM_STOPPED || !vm->reset_request)
         return;
+    if (v->stop_request) {               /* stopped between the two halves of the reset */
+        vm->reset_request = false;
+        strlcpy(vm->stop_reason, "stopped by request", sizeof(vm->stop_reason));
+        kprintf("vm %s: stopped (%s)\n", vm->name, vm->stop_reason);
+        vmm_event(vm->name, "stopped", vm->stop_reason);
+        __atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+        return;
+    }
     vm->resets++;
     vm->warm_start = true;
     vm->pause_request = false;
