@@ -45,8 +45,9 @@ test-slow: $(DEPS_STAMP)
 	HV_SLOW=1 $(PYTHON) tests/run.py $(if $(T),--only $(T))
 
 bench: $(DEPS_STAMP)
-	$(MAKE) image
+	$(MAKE) image test-images
 	$(PYTHON) bench/boot.py
+	$(PYTHON) bench/vmexit.py
 	$(PYTHON) bench/api.py
 
 clean:

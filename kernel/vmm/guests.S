@@ -24,3 +24,7 @@ guest_\name\()_end:
     guest mmio
     guest tick
     guest bioscall
+    guest msrs
+    guest badcall
+    guest flood
+    guest exitbench

@@ -101,6 +101,33 @@ static bool msr_allowed(uint32_t msr)
     return false;
 }
 
+/* Values a CPU refuses with #GP for MSRs on the allow-list: in the guest
+ * state they would make the next VM entry fail (VMRUN checks G_PAT, VM entry
+ * the segment bases) instead of faulting where the guest can see it. */
+static bool msr_value_ok(uint32_t msr, uint64_t val)
+{
+    switch (msr) {
+    case 0xC0000082: case 0xC0000083:                      /* LSTAR CSTAR */
+    case 0xC0000100: case 0xC0000101: case 0xC0000102: {   /* FS GS KERNEL_GS base */
+        uint32_t a, b, c, d;
+        cpuid(0x80000008u, 0, &a, &b, &c, &d);
+        unsigned bits = (a >> 8) & 0xFF;                   /* linear address width */
+        unsigned sh = (bits > 48 && bits < 64 ? bits : 48) - 1;
+        uint64_t top = val >> sh;                          /* canonical: all 0s or all 1s */
+        return top == 0 || top == UINT64_MAX >> sh;
+    }
+    case 0x277:                                            /* PAT: types 0 1 4 5 6 7 */
+        for (unsigned i = 0; i < 64; i += 8) {
+            uint64_t t = (val >> i) & 0xFF;
+            if (t > 7 || t == 2 || t == 3)
+                return false;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
 static int on_msr(struct vcpu *v, const struct vm_exit *e)
 {
     uint64_t *r = v->regs.gpr;
@@ -127,7 +154,7 @@ static int on_msr(struct vcpu *v, const struct vm_exit *e)
     } else if (msr == VLAPIC_MSR_BASE) {
         rc = vlapic_msr_write(&v->vm->lapic, val);
     } else if (msr_allowed(msr)) {
-        rc = v->ops->msr_set(v, msr, val);
+        rc = msr_value_ok(msr, val) ? v->ops->msr_set(v, msr, val) : -E_INVAL;
     }
     if (rc < 0) {
         v->ops->inject_exception(v, VEC_GP, true, 0);
@@ -289,6 +316,9 @@ static int64_t hc_console_write(struct vcpu *v)
     uint64_t gpa = v->regs.gpr[VCPU_RBX], len = v->regs.gpr[VCPU_RCX];
     if (len > HC_CONSOLE_MAX)
         return -E_INVAL;
+    /* All or nothing: an error means none of it was printed. */
+    if (len && (gpa >= v->vm->mem_bytes || len > v->vm->mem_bytes - gpa))
+        return -E_RANGE;
     char buf[256];
     for (uint64_t done = 0; done < len;) {
         size_t piece = len - done < sizeof(buf) ? (size_t)(len - done) : sizeof(buf);
@@ -398,7 +428,12 @@ enum vcpu_slice vcpu_run_slice(struct vcpu *v, uint64_t until_ns)
             v->halted = false;
         }
         vcpu_irq_prepare(v);
-        memset(&e, 0, sizeof(e));
+        /* Field by field, not memset: this runs at every exit, and the
+         * widest union member (npf) covers the io and msr ones. */
+        e.kind = VM_EXIT_OTHER;
+        e.code = e.info1 = e.info2 = e.next_rip = 0;
+        e.npf.gpa = 0;
+        e.npf.write = e.npf.fetch = false;
         v->ops->run(v, &e);
         unsigned k = (unsigned)e.kind < VM_EXIT_KINDS ? (unsigned)e.kind : VM_EXIT_OTHER;
         v->exits[k]++;

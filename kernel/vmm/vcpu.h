@@ -46,7 +46,7 @@ struct vm_exit {
     union {
         struct { uint16_t port; uint8_t size; bool in, string, rep; } io;
         struct { bool write; } msr;
-        struct { uint64_t gpa; bool write, fetch; } npf;
+        struct { uint64_t gpa; bool write, fetch; } npf;   /* the widest: vcpu.c clears it */
     };
 };
 

@@ -126,5 +126,6 @@ int vm_info(const char *name)
             kprintf("    %-10s %lu\n", vm_exit_kind_name((enum vm_exit_kind)k), vm->vcpu.exits[k]);
     kprintf("  lapic: timer %lu interrupts, %lu coalesced\n", vm->lapic.timer_fired,
             vm->lapic.timer_missed);
+    kprintf("  pit: %lu interrupts coalesced\n", vm->pit.missed);
     return 0;
 }

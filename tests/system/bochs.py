@@ -90,6 +90,11 @@ class Bochs(Qemu):
         self.bochsrc = "\n".join([
             f"megs: {mem}",
             f"cpu: model={cpu_model}, count={cpus}, ips=50000000, reset_on_triple_fault=1",
+            # The RTC in UTC, as QEMU's default (-rtc base=utc) and as hv reads
+            # it; Bochs's default is the host's local time.  sync=none: time
+            # follows the emulated instruction count, so guest timing checks
+            # do not depend on how busy the host is.
+            "clock: sync=none, time0=utc",
             f"romimage: file={BIOS}",
             f"vgaromimage: file={VGABIOS}",
             'display_library: rfb, options="timeout=0"',

@@ -146,12 +146,13 @@ static bool cr_access(struct vcpu *v, uint64_t qual)
     xv->cr0_shadow = val;
     vmwrite(VMCS_CR0_SHADOW, val);
     vmwrite(VMCS_GUEST_CR0, vmx_guest_cr0(val));
-    if ((vmx_caps.entry & ENTRY_LOAD_EFER) && (val & CR0_PG)) {
-        uint64_t efer = vmread(VMCS_GUEST_EFER);
-        if (efer & EFER_LME) {                          /* paging on with LME: long mode */
-            vmwrite(VMCS_GUEST_EFER, efer | EFER_LMA);
-            vmwrite(VMCS_ENTRY_CTLS, vmread(VMCS_ENTRY_CTLS) | ENTRY_IA32E_GUEST);
-        }
+    /* hv performed the write, so the long-mode switch the CPU would have
+     * made is hv's too: LMA follows PG && LME, and the entry control LMA. */
+    if (vmx_caps.entry & ENTRY_LOAD_EFER) {
+        uint64_t efer = vmread(VMCS_GUEST_EFER), ctls = vmread(VMCS_ENTRY_CTLS);
+        bool lma = (val & CR0_PG) && (efer & EFER_LME);
+        vmwrite(VMCS_GUEST_EFER, lma ? efer | EFER_LMA : efer & ~EFER_LMA);
+        vmwrite(VMCS_ENTRY_CTLS, lma ? ctls | ENTRY_IA32E_GUEST : ctls & ~(uint64_t)ENTRY_IA32E_GUEST);
     }
     return true;
 }
