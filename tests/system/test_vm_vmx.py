@@ -17,6 +17,7 @@ import time
 from bochs import Bochs
 from hvqemu import boot_entry, check, require_image, require_manual_image, timeout
 import vmcases
+from test_vm_hostile import case_flood, case_msrs_badcall
 
 
 def _hv(image, cpus=2, mem=256):
@@ -73,7 +74,8 @@ def _smp(b):
 # needs a bigger machine.
 GROUPS = {
     "exits": (require_manual_image, 2, 256, [_backend, vmcases.case_hello,
-                                             vmcases.case_hostile]),
+                                             vmcases.case_hostile, case_msrs_badcall]),
+    "flood": (require_manual_image, 2, 256, [case_flood]),
     "devices": (require_manual_image, 2, 256, [vmcases.case_timer, vmcases.case_cmos,
                                                vmcases.case_kbc, vmcases.case_mmio]),
     "bios": (require_manual_image, 2, 256, [vmcases.case_bioscall, vmcases.case_ticks]),
