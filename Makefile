@@ -21,6 +21,7 @@ include vd/fat/build.mk
 include x86/bm/build.mk
 include x86/bl/build.mk
 include kernel/net/lwip.mk
+include kernel/crypto/mbedtls.mk
 include kernel/build.mk
 include tests/guests/build.mk
 include tools/build.mk

@@ -7,25 +7,24 @@
 #   Linux library (sockets, tap port, shared-library build) and are not
 #   applied: hv brings its own port in kernel/net/.
 #
+#   mbed TLS 2.28.3, the upstream tarball inside Debian bookworm's source
+#   package `mbedtls` (2.28.3-1).  Debian carries no patches for it; its
+#   debian/rules edits config.h for a hosted library (threading, pthread),
+#   which hv does not use: hv brings its own configuration
+#   (kernel/crypto/mbedtls_config.h).  The tarball's top directory is
+#   GitHub's (Mbed-TLS-mbedtls-<commit>); it is unpacked as mbedtls-2.28.3.
+#
 # apt-get runs with its own source list, package lists and cache under
 # $BUILD/apt, so the machine's apt configuration is neither read nor changed.
-# The downloaded files must match the SHA-256 pins below; the tarball is
-# unpacked once (a stamp file marks a complete unpack).
+# The downloaded files must match the SHA-256 pins below; each tarball is
+# unpacked once (a stamp file marks a complete unpack).  A lock in
+# third_party/ serialises runs (make -j, several build dirs at once).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=$ROOT/${BUILD:-build}
 TP=$ROOT/third_party
 APT_DIR=$BUILD_DIR/apt
-
-LWIP_PKG=lwip
-LWIP_DEBVER=2.1.3+dfsg1-2
-LWIP_DSC=lwip_2.1.3+dfsg1-2.dsc
-LWIP_DSC_SHA256=8d8f944db8e6d542fc2d6f01559078fb1b5dda71651c67ee5fa3571ed1342c50
-LWIP_ORIG=lwip_2.1.3+dfsg1.orig.tar.xz
-LWIP_ORIG_SHA256=0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
-LWIP_TOPDIR=lwip-2.1.3
-LWIP_STAMP=$TP/$LWIP_TOPDIR/.hv-unpacked
 
 die() { echo "fetch-deps: $*" >&2; exit 1; }
 
@@ -42,37 +41,67 @@ apt_private() {
         -o APT::Sandbox::User=root "$@"
 }
 
-fetch_lwip() {
-    mkdir -p "$TP" "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial"
-    if ! sha_ok "$TP/$LWIP_DSC" "$LWIP_DSC_SHA256" || ! sha_ok "$TP/$LWIP_ORIG" "$LWIP_ORIG_SHA256"; then
-        command -v apt-get >/dev/null || die "apt-get not found: lwIP comes from Debian's source package"
-        echo "deb-src http://deb.debian.org/debian bookworm main" > "$APT_DIR/sources.list"
-        echo "fetch-deps: apt-get update (private lists in $APT_DIR)"
-        apt_private update >"$APT_DIR/update.log" 2>&1 ||
-            { cat "$APT_DIR/update.log" >&2; die "apt-get update failed (log above)"; }
-        echo "fetch-deps: apt-get source $LWIP_PKG=$LWIP_DEBVER"
-        (cd "$TP" && apt_private source --download-only "$LWIP_PKG=$LWIP_DEBVER") \
-            >"$APT_DIR/source.log" 2>&1 ||
-            { cat "$APT_DIR/source.log" >&2; die "apt-get source $LWIP_PKG=$LWIP_DEBVER failed (log above)"; }
-    fi
-    sha_ok "$TP/$LWIP_DSC" "$LWIP_DSC_SHA256" ||
-        die "$TP/$LWIP_DSC does not match its pinned SHA-256 $LWIP_DSC_SHA256"
-    sha_ok "$TP/$LWIP_ORIG" "$LWIP_ORIG_SHA256" ||
-        die "$TP/$LWIP_ORIG does not match its pinned SHA-256 $LWIP_ORIG_SHA256"
-
-    rm -rf "$TP/$LWIP_TOPDIR" "$TP/$LWIP_TOPDIR.tmp"
-    mkdir -p "$TP/$LWIP_TOPDIR.tmp"
-    tar -xJf "$TP/$LWIP_ORIG" -C "$TP/$LWIP_TOPDIR.tmp"
-    [ -f "$TP/$LWIP_TOPDIR.tmp/$LWIP_TOPDIR/src/core/tcp.c" ] ||
-        die "$LWIP_ORIG does not hold $LWIP_TOPDIR/src/core/tcp.c"
-    mv "$TP/$LWIP_TOPDIR.tmp/$LWIP_TOPDIR" "$TP/$LWIP_TOPDIR"
-    rmdir "$TP/$LWIP_TOPDIR.tmp"
-    echo "$LWIP_ORIG_SHA256" > "$LWIP_STAMP"
-    echo "fetch-deps: lwIP unpacked in third_party/$LWIP_TOPDIR"
+UPDATED=0
+apt_update_once() {
+    [ "$UPDATED" = 1 ] && return 0
+    echo "deb-src http://deb.debian.org/debian bookworm main" > "$APT_DIR/sources.list"
+    echo "fetch-deps: apt-get update (private lists in $APT_DIR)"
+    apt_private update >"$APT_DIR/update.log" 2>&1 </dev/null ||
+        { cat "$APT_DIR/update.log" >&2; die "apt-get update failed (log above)"; }
+    UPDATED=1
 }
 
-if [ -f "$LWIP_STAMP" ] && [ "$(cat "$LWIP_STAMP")" = "$LWIP_ORIG_SHA256" ]; then
-    touch "$LWIP_STAMP"        # newer than this script: make asks no more
-    exit 0
-fi
-fetch_lwip
+# fetch name pkg debver dsc dsc_sha orig orig_sha tar_top dir probe
+fetch() {
+    name=$1 pkg=$2 debver=$3 dsc=$4 dsc_sha=$5 orig=$6 orig_sha=$7 tar_top=$8 top=$9 probe=${10}
+    stamp=$TP/$top/.hv-unpacked
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$orig_sha" ]; then
+        touch "$stamp"         # newer than this script: make asks no more
+        return 0
+    fi
+    if ! sha_ok "$TP/$dsc" "$dsc_sha" || ! sha_ok "$TP/$orig" "$orig_sha"; then
+        command -v apt-get >/dev/null || die "apt-get not found: $name comes from Debian's source package"
+        apt_update_once
+        echo "fetch-deps: apt-get source $pkg=$debver"
+        (cd "$TP" && apt_private source --download-only "$pkg=$debver") \
+            >"$APT_DIR/source.log" 2>&1 </dev/null ||
+            { cat "$APT_DIR/source.log" >&2; die "apt-get source $pkg=$debver failed (log above)"; }
+    fi
+    sha_ok "$TP/$dsc" "$dsc_sha" || die "$TP/$dsc does not match its pinned SHA-256 $dsc_sha"
+    sha_ok "$TP/$orig" "$orig_sha" || die "$TP/$orig does not match its pinned SHA-256 $orig_sha"
+
+    rm -rf "$TP/$top" "$TP/$top.tmp"
+    mkdir -p "$TP/$top.tmp"
+    tar -xf "$TP/$orig" -C "$TP/$top.tmp"
+    [ -f "$TP/$top.tmp/$tar_top/$probe" ] || die "$orig does not hold $tar_top/$probe"
+    mv "$TP/$top.tmp/$tar_top" "$TP/$top"
+    rm -rf "$TP/$top.tmp"
+    echo "$orig_sha" > "$stamp"
+    echo "fetch-deps: $name unpacked in third_party/$top"
+}
+
+mkdir -p "$TP" "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial"
+command -v flock >/dev/null || die "flock not found (util-linux)"
+exec 9>"$TP/.fetch-lock"     # third_party/ is shared by every build dir
+flock 9
+
+# Arguments name the dependencies to fetch; none means all of them.
+wanted() {
+    [ "$NARGS" = 0 ] && return 0
+    case " $ARGS " in *" $1 "*) return 0 ;; esac
+    return 1
+}
+NARGS=$# ARGS="$*"
+
+# name, package=Debian version, .dsc and its SHA-256, .orig tarball and its
+# SHA-256, the tarball's top directory, the directory in third_party/ it
+# becomes and a file that must be in it.
+wanted lwip && fetch lwip lwip 2.1.3+dfsg1-2 \
+    lwip_2.1.3+dfsg1-2.dsc 8d8f944db8e6d542fc2d6f01559078fb1b5dda71651c67ee5fa3571ed1342c50 \
+    lwip_2.1.3+dfsg1.orig.tar.xz 0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24 \
+    lwip-2.1.3 lwip-2.1.3 src/core/tcp.c
+wanted mbedtls && fetch mbedtls mbedtls 2.28.3-1 \
+    mbedtls_2.28.3-1.dsc a8bf91b5ffb40654efb0ebe0c962ac1e87b8eed5e104880982eaa70dd4bb33e3 \
+    mbedtls_2.28.3.orig.tar.gz 3b4953aa55a681e084d31892d9904cc5328d6b4958ea57b90ae4b4f94ae69a8d \
+    Mbed-TLS-mbedtls-8f97ca5 mbedtls-2.28.3 library/sha256.c
+exit 0
