@@ -210,7 +210,7 @@ def report(t, status, detail, output):
 
 
 def build_test_images():
-    r = subprocess.run(["make", "-s", "test-images"], cwd=ROOT, stdin=subprocess.DEVNULL,
+    r = subprocess.run(["make", "-s", f"BUILD={os.path.relpath(BUILD, ROOT)}", "test-images"], cwd=ROOT, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
     if r.returncode != 0:
         lines = r.stdout.decode(errors="replace").strip().splitlines()

@@ -28,3 +28,4 @@ guest_\name\()_end:
     guest badcall
     guest flood
     guest exitbench
+    guest vblk

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IOBUS_MAX_RANGES 32   /* per address space, per VM */
+#define IOBUS_MAX_RANGES 64        /* per space; 4 virtio disks + the PC devices use ~30 ports ranges */
 
 enum iobus_space {
     IOBUS_PIO,                /* x86 I/O ports: addresses 0..0xFFFF, sizes 1, 2, 4 */

@@ -11,6 +11,7 @@
 #include "dev/timer.h"
 #include "vmm/host_rtc.h"
 #include "vmm/vbios/vbios_layout.h"
+#include "vmm/vm_disks.h"
 
 #define CHUNK_PAGES (VM_CHUNK / PAGE_SIZE)
 
@@ -298,7 +299,6 @@ static const struct { uint16_t base, len; const char *name; } ignored[] = {
     { 0x1F0, 0x08, "ata1" },
     { 0x376, 0x01, "ata2-ctl" },
     { 0x3F6, 0x01, "ata1-ctl" },
-    { 0xCF8, 0x08, "pci-config" },  /* no PCI: config reads are all ones, "no device" */
 };
 
 /* MMIO pages of chipset devices hv does not model: reads float to all
@@ -346,12 +346,14 @@ int vm_devices_init(struct vm *vm)
              pm_power_off, vm);
     if (keep)
         memcpy(vm->cmos.ram + 0x40, nvram, sizeof(nvram));
+    vpci_init(&vm->pci, (struct vdev_irq){ vpic_irq_cb, &vm->pic, 0 });
 
     int rc = 0;
     if ((rc = vpic_attach(&vm->pic, bus)) < 0 || (rc = vpit_attach(&vm->pit, bus)) < 0 ||
         (rc = vcmos_attach(&vm->cmos, bus)) < 0 || (rc = vkbc_attach(&vm->kbc, bus)) < 0 ||
         (rc = vuart_attach(&vm->uart, bus)) < 0 || (rc = testdev_attach(&vm->testdev, bus)) < 0 ||
-        (rc = vlapic_attach(&vm->lapic, bus)) < 0 || (rc = vpm_attach(&vm->pm, bus)) < 0)
+        (rc = vlapic_attach(&vm->lapic, bus)) < 0 || (rc = vpm_attach(&vm->pm, bus)) < 0 ||
+        (rc = vpci_attach(&vm->pci, bus)) < 0)
         return rc;
     for (unsigned i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++) {
         rc = iobus_register(bus, IOBUS_PIO, ignored[i].base, ignored[i].len, &ignore_ops, NULL, 1,
@@ -365,5 +367,5 @@ int vm_devices_init(struct vm *vm)
         if (rc < 0)
             return rc;
     }
-    return 0;
+    return vm_attach_disks(vm);
 }

@@ -19,10 +19,13 @@
 #include "vmm/dev/pic.h"
 #include "vmm/dev/pit.h"
 #include "vmm/dev/uart16550.h"
+#include "vmm/dev/vpci.h"
 #include "vmm/testdev.h"
 #include "vmm/iobus.h"
 #include "vmm/vcpu.h"
 #include "vmm/vmdef.h"
+
+struct vm_disks;
 
 #define VM_NAME_MAX     32
 #define VM_REASON_MAX   96
@@ -87,6 +90,10 @@ struct vm {
     struct vpm pm;                        /* ACPI PM1a block and timer (the FADT's) */
     struct testdev testdev;               /* MMIO at TESTDEV_GPA */
     struct vlapic lapic;                  /* the vCPU's local APIC (one vCPU per VM) */
+    /* PCI and the definition's disks as virtio-blk (vm_disks.h): built at
+     * every start, the disk files closed at teardown. */
+    struct vpci pci;                      /* config ports 0xCF8-0xCFF, host bridge */
+    struct vm_disks *disks;               /* NULL while stopped or without disks */
     struct vm_console console;
     struct vcpu vcpu;
     void *arch;                           /* the backend's per-VM state (nested tables) */

@@ -14,6 +14,7 @@
 #include "vmm/builtin.h"
 #include "vmm/sched.h"
 #include "vmm/vbios/vbios_vm.h"
+#include "vmm/vm_disks.h"
 #include "vmm/svm/svm.h"
 #include "vmm/vmm_priv.h"
 #include "vmm/vmx/vmx.h"
@@ -187,6 +188,7 @@ static void teardown(struct vm *vm)
     if (vm->arch)
         backend->vm_destroy(vm);
     vbios_detach(vm);
+    vm_detach_disks(vm);
     vm_mem_free(vm);
 }
 

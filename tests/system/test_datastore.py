@@ -159,24 +159,24 @@ def test_datastore_write_persists():
     with tempfile.TemporaryDirectory(prefix="hv-ds-") as tmp:
         img = private_copy(tmp)
         with boot_shell(img) as q:
-            out = run(q, "mkdir VMS")
-            check(out.strip() == "", f"`mkdir VMS`: {out}")
-            out = run(q, "write VMS/note-long-name.txt hello from hv")
-            check("write: VMS/note-long-name.txt: 14 bytes" in out, f"`write` said:\n{out}")
+            out = run(q, "mkdir NOTES")
+            check(out.strip() == "", f"`mkdir NOTES`: {out}")
+            out = run(q, "write NOTES/note-long-name.txt hello from hv")
+            check("write: NOTES/note-long-name.txt: 14 bytes" in out, f"`write` said:\n{out}")
             out = run(q, "write HELLO.TXT first")
             out = run(q, "write HELLO.TXT second version")
             check("15 bytes" in out, f"`write` said:\n{out}")
             poweroff(q)
         check(read_file(img, "HELLO.TXT") == b"second version\n", "HELLO.TXT content on disk")
-        check(read_file(img, "VMS/note-long-name.txt") == b"hello from hv\n",
-              "VMS/note-long-name.txt content on disk")
+        check(read_file(img, "NOTES/note-long-name.txt") == b"hello from hv\n",
+              "NOTES/note-long-name.txt content on disk")
         rc, lines = fsck(img, tmp)
         check(rc == 0, "fsck.fat -n after hv wrote: exit %d\n%s" % (rc, "\n".join(lines)))
         with boot_shell(img, tag="second") as q:
             out = run(q, "cat HELLO.TXT")
             check(out.strip() == "second version", f"`cat HELLO.TXT` after reboot:\n{out}")
-            out = run(q, "ls VMS")
-            check(re.search(r"^\s*14  note-long-name\.txt$", out, re.M), f"`ls VMS`:\n{out}")
+            out = run(q, "ls NOTES")
+            check(re.search(r"^\s*14  note-long-name\.txt$", out, re.M), f"`ls NOTES`:\n{out}")
 
 
 @timeout(300)

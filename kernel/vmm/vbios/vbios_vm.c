@@ -5,7 +5,6 @@
 #include "vmm/vbios/vbios.h"
 #include "vmm/vbios/vbios_layout.h"
 #include "vmm/vbios/vacpi.h"
-#include "vmm/vbios/vdisk_file.h"
 #include "fs/datastore.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
@@ -16,6 +15,7 @@
 #include "mm/vm.h"
 #include "vmm/host_rtc.h"
 #include "vmm/vm.h"
+#include "vmm/vm_disks.h"
 #include "vmm/vmm.h"
 
 extern const uint8_t vbios_stub[], vbios_stub_end[];
@@ -30,7 +30,6 @@ struct bvm {
     struct vbios bios;
     struct vdisk disk;
     struct vdisk_ram ram;            /* bioscall's test disk */
-    struct vdisk_file vf;            /* or a disk file */
     uint64_t tty_bytes;              /* what the teletype put in the console */
 };
 
@@ -52,19 +51,17 @@ static int load_test_disk(struct bvm *b)
     return 0;
 }
 
-/* A disk file on the datastore, read and written in place (vdisk_file.h):
- * writes survive hv restarts, and a writable disk is one VM's alone. */
-static int load_file_disk(struct bvm *b, const struct vmdef_disk *disk)
+/* Disk 0 as vm_disks opened it (vm_disks.h, before us in vm_start): INT 13h
+ * and the guest's virtio-blk use one back end, and the file is opened
+ * once (a writable disk is one VM's alone). */
+static int load_file_disk(struct bvm *b)
 {
-    char why[96];
-    int rc = vdisk_file_open(&b->disk, &b->vf, disk->path, disk->readonly ? VDISK_FILE_RO : 0, why,
-                             sizeof(why));
-    if (rc < 0) {
-        kprintf("vm %s: cannot use disk %s: %s\n", b->vm->name, disk->path, why);
-        return rc;
+    struct vdisk *d = vm_disk_vdisk(b->vm, 0);
+    if (!d) {
+        kprintf("vm %s: virtual BIOS: no disk 0\n", b->vm->name);
+        return -E_INVAL;
     }
-    kprintf("vm %s: disk %s: %s, %lu MiB%s\n", b->vm->name, disk->path, b->vf.vhd ? "fixed VHD" : "raw",
-            b->vf.bytes >> 20, disk->readonly ? ", read-only" : "");
+    b->disk = *d;
     return 0;
 }
 
@@ -195,7 +192,7 @@ int vbios_attach(struct vm *vm)
     b->vm = vm;
     vm->bios = b;
     int rc = vm->def.boot == VMDEF_BOOT_GUEST ? load_test_disk(b)
-           : load_file_disk(b, &vm->def.disks[0]);
+           : load_file_disk(b);
     if (rc < 0)
         return rc;
     b->tty_bytes = vm->console.written;
@@ -246,10 +243,7 @@ int vbios_attach(struct vm *vm)
 
 void vbios_detach(struct vm *vm)
 {
-    struct bvm *b = vm->bios;
-    if (b)
-        vdisk_file_close(&b->vf);        /* flushed, and free for another VM */
-    kfree(vm->bios);
+    kfree(vm->bios);                     /* disk 0 is vm_disks' to close */
     vm->bios = NULL;
 }
 
