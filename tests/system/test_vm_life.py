@@ -33,6 +33,15 @@ def run(q, cmd, limit=60):
 DATA_OFFSET = 67584 * 512          # the datastore partition (tools/mkimage.py)
 
 
+def run_then(q, cmd, limit=60):
+    """run(), then put the cursor back where the command started: what it
+    makes a guest print may come before or after hv's next prompt."""
+    begin = q.cursor
+    out = run(q, cmd, limit)
+    q.cursor = begin
+    return out
+
+
 def _boot(image, cpu=SVM_CPU, writable=False, mem=1024):
     q = Qemu(image, accel="tcg", smp=2, mem=mem, cpu=cpu, writable=writable)
     try:
@@ -70,7 +79,7 @@ def test_first_os_autostart_and_life_cycle_tcg():
               f"`vm list` does not show first-os running with autostart and its disk: {out!r}")
 
         # Console input: a command typed into the guest's serial port runs there.
-        run(q, "vm send first-os uptime")
+        run_then(q, "vm send first-os uptime")
         q.wait_for(r"\[vm:first-os\] up \d+\.\d+ s", 60)
 
         # Pause: the VM keeps its memory but gets no CPU time.
@@ -85,13 +94,13 @@ def test_first_os_autostart_and_life_cycle_tcg():
         check("not running" in out, f"pausing a paused VM was not refused: {out!r}")
         out = run(q, "vm resume first-os")
         check("vm first-os: resumed" in out, f"`vm resume`: {out!r}")
-        run(q, "vm send first-os uptime")
+        run_then(q, "vm send first-os uptime")
         q.wait_for(r"\[vm:first-os\] up \d+\.\d+ s", 60)
         out = run(q, "vm resume first-os")
         check("not paused" in out, f"resuming a running VM was not refused: {out!r}")
 
         # Reset: the same VM boots again from its BIOS, not a new start.
-        run(q, "vm reset first-os")
+        run_then(q, "vm reset first-os")
         q.wait_for(r"vm first-os: reset \(reset by request\)", 30)
         q.wait_for(r"\[vm:first-os\] hv boot menu", 120)
         q.wait_for(r"\[vm:first-os\] hv: ready mode=os", 240)
@@ -100,7 +109,7 @@ def test_first_os_autostart_and_life_cycle_tcg():
         check(re.search(r"started 1 times, reset 1 times", out), f"`vm info` after a reset: {out!r}")
 
         # Soft stop: the power button; the guest (hv) powers itself off.
-        out = run(q, "vm shutdown first-os 60")
+        out = run_then(q, "vm shutdown first-os 60")
         check("power button pressed" in out, f"`vm shutdown`: {out!r}")
         q.wait_for(r"\[vm:first-os\] (hv# )?hv: power button pressed: powering off", 60)
         m = q.wait_for(r"vm first-os: stopped \(([^\n]*)\)\n", 60)
