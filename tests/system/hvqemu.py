@@ -198,7 +198,7 @@ class Qemu:
     """
 
     def __init__(self, image, accel="kvm", smp=1, mem=512, tag=None,
-                 extra_args=(), no_reboot=False, cpu=None, writable=False):
+                 extra_args=(), no_reboot=False, cpu=None, writable=False, disk_device=None):
         self.image = Path(image)
         self.accel = accel
         self.smp = smp
@@ -234,8 +234,13 @@ class Qemu:
             "-machine", "pc", "-smp", str(smp), "-m", str(mem),
             # snapshot: a test must never change the image it boots, unless
             # it asks (writable=True) for a private copy it made itself
-            "-drive", f"file={self.image},format={fmt},if=ide"
-                      + ("" if writable else ",snapshot=on"),
+            # disk_device: the image on another controller ("nvme,serial=hv0",
+            # "virtio-blk-pci"), booted from there; IDE otherwise
+            *(["-drive", f"file={self.image},format={fmt},if=none,id=hd0"
+                         + ("" if writable else ",snapshot=on"),
+               "-device", f"{disk_device},drive=hd0,bootindex=0"] if disk_device else
+              ["-drive", f"file={self.image},format={fmt},if=ide"
+                         + ("" if writable else ",snapshot=on")]),
             "-display", "none", "-vga", "std",
             "-chardev", f"socket,id=qmp0,path={self._qmp_path},server=on,wait=off",
             "-mon", "chardev=qmp0,mode=control",

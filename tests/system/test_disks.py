@@ -160,3 +160,52 @@ def test_disks_q35_ecam():
               f"q35 did not use ECAM:\n{q.tail()}")
         disks = disk_lines(run(q, "disks"))
         expect_disk(disks, "ahci0", "QEMU HARDDISK", "256 MiB", 512, 525168, "mbr", 2)
+
+
+def _datastore_writes_on(device, machine, name_re):
+    """hv booted from a disk on `device` (the BIOS boots it there, so the
+    datastore is on that controller): `write` a file, `cat` it after a
+    reboot, and find it whole with mtools; fsck.fat -n is clean."""
+    from test_datastore import fsck, private_copy, read_file
+    with tempfile.TemporaryDirectory(prefix="hv-disk-") as tmp:
+        img = private_copy(tmp)
+        text = f"written through {device.split(',')[0]}"
+        for boot in (1, 2):
+            q = Qemu(img, accel="tcg", smp=1, mem=512, writable=True, disk_device=device,
+                     extra_args=("-machine", machine), tag=f"boot{boot}")
+            with q:
+                boot_entry(q, 4)
+                m = q.wait_for(r"hv: datastore: (\S+) partition 2, FAT32", 180)
+                check(re.fullmatch(name_re, m.group(1)),
+                      f"the datastore is on {m.group(1)}, expected a {name_re} disk")
+                q.wait_for(PROMPT, 60)
+                if boot == 1:
+                    q.send_slow(f"write CTRL.TXT {text}\r", gap=0.01)
+                    q.wait_for(r"write: CTRL\.TXT: \d+ bytes", 60)
+                else:
+                    q.send_slow("cat CTRL.TXT\r", gap=0.01)
+                    q.wait_for(re.escape(text), 60)
+                q.wait_for(PROMPT, 60)
+                q.send_slow("poweroff\r", gap=0.01)
+                q.wait_exit(60)
+        check(read_file(img, "CTRL.TXT") == (text + "\n").encode(), "CTRL.TXT on the disk image")
+        rc, lines = fsck(img, tmp)
+        check(rc == 0, f"fsck.fat -n after writes through {device}: exit {rc}\n" + "\n".join(lines))
+
+
+@timeout(420)
+def test_datastore_writes_ahci():
+    """Writes through the AHCI driver (q35's SATA controller)."""
+    _datastore_writes_on("ide-hd,bus=ide.0", "q35", r"ahci\d+")
+
+
+@timeout(420)
+def test_datastore_writes_nvme():
+    """Writes through the NVMe driver."""
+    _datastore_writes_on("nvme,serial=hvboot", "pc", r"nvme\d+")
+
+
+@timeout(420)
+def test_datastore_writes_virtio_blk():
+    """Writes through the virtio-blk driver."""
+    _datastore_writes_on("virtio-blk-pci", "pc", r"virtio\d+")
