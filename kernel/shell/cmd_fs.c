@@ -5,6 +5,9 @@
 #include "dev/console.h"
 #include "fs/datastore.h"
 #include "mm/heap.h"
+#include "mm/pmm.h"
+#include "mm/vm.h"
+#include "dev/timer.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "vmm/vmdef.h"
@@ -279,4 +282,62 @@ void cmd_cfgloop(int argc, char **argv)
         }
     }
     kfree(buf);
+}
+
+/* hv's own FAT32 throughput, for bench/disk.py: one file of <MiB> written
+ * whole with the crash-safe replace (new file, flush, rename), read back
+ * whole and compared, then removed.  Times from timer_now_ns. */
+#define DSBENCH_FILE "DSBENCH.TMP"
+#define DSBENCH_MAX_MIB 64
+
+static void rate(const char *what, unsigned mib, uint64_t ns)
+{
+    uint64_t kib_s = ns ? ((uint64_t)mib * 1024u * 1000000000u) / ns : 0;
+    kprintf("dsbench: %s %u MiB in %lu ms: %lu.%02lu MiB/s\n", what, mib, ns / 1000000, kib_s / 1024,
+            (kib_s % 1024) * 100 / 1024);
+}
+
+void cmd_dsbench(int argc, char **argv)
+{
+    unsigned mib;
+    if (argc != 2 || !parse_count(argv[1], &mib) || mib == 0 || mib > DSBENCH_MAX_MIB) {
+        kprintf("usage: dsbench <MiB, 1-%u>\n", DSBENCH_MAX_MIB);
+        return;
+    }
+    size_t len = (size_t)mib << 20;
+    uint64_t pages = len / PAGE_SIZE;
+    uint64_t pa = pmm_alloc_pages(pages), pb = pmm_alloc_pages(pages);
+    if (!pa || !pb) {
+        kprintf("dsbench: not enough memory for two %u MiB buffers\n", mib);
+        if (pa)
+            pmm_free_pages(pa, pages);
+        if (pb)
+            pmm_free_pages(pb, pages);
+        return;
+    }
+    uint8_t *out = phys_to_virt(pa), *in = phys_to_virt(pb);
+    for (size_t i = 0; i < len; i++)
+        out[i] = (uint8_t)(i * 7 + (i >> 12));
+    uint64_t t0 = timer_now_ns();
+    int r = datastore_replace_file(DSBENCH_FILE, out, len);
+    uint64_t t1 = timer_now_ns();
+    if (r < 0) {
+        fail("dsbench", DSBENCH_FILE, r);
+        goto done;
+    }
+    rate("write", mib, t1 - t0);
+    size_t got = 0;
+    t0 = timer_now_ns();
+    r = datastore_read_file(DSBENCH_FILE, in, len, &got);
+    t1 = timer_now_ns();
+    if (r < 0 || got != len) {
+        fail("dsbench", DSBENCH_FILE, r < 0 ? r : -FAT_EIO);
+        goto done;
+    }
+    rate("read", mib, t1 - t0);
+    kprintf("dsbench: %s\n", memcmp(in, out, len) == 0 ? "read back intact" : "MISMATCH");
+done:
+    datastore_remove(DSBENCH_FILE);
+    pmm_free_pages(pa, pages);
+    pmm_free_pages(pb, pages);
 }

@@ -34,6 +34,7 @@ static const struct shell_cmd commands[] = {
     { "mkdir",    "make a datastore directory: mkdir <dir>",            cmd_mkdir },
     { "rm",       "remove a datastore file or empty directory: rm <path>", cmd_rm },
     { "cfgloop",  "diagnostic: rewrite <file> <count> times (power-cut test)", cmd_cfgloop },
+    { "dsbench",  "diagnostic: datastore write/read throughput with <MiB> (bench/disk.py)", cmd_dsbench },
     { "fault",    "diagnostic: touch an unmapped address to show the exception dump", cmd_fault },
 };
 

@@ -30,6 +30,7 @@ void cmd_write(int argc, char **argv);
 void cmd_mkdir(int argc, char **argv);
 void cmd_rm(int argc, char **argv);
 void cmd_cfgloop(int argc, char **argv);
+void cmd_dsbench(int argc, char **argv);
 void cmd_vm(int argc, char **argv);          /* cmd_vm.c, owner: vmm */
 
 #endif
