@@ -94,3 +94,25 @@ int kbd_translate(struct kbd_state *st, uint8_t sc, char out[4])
     out[0] = c;
     return 1;
 }
+
+int kbd_type(char c, uint8_t out[4])
+{
+    if (c == '\n')
+        c = '\r';
+    for (int shift = 0; shift < 2; shift++) {
+        const char *map = shift ? shifted : plain;
+        for (uint8_t sc = 1; sc < sizeof(plain); sc++) {
+            if (map[sc] != c || c == 0)
+                continue;
+            int n = 0;
+            if (shift)
+                out[n++] = SC_LSHIFT;
+            out[n++] = sc;
+            out[n++] = (uint8_t)(sc | SC_BREAK);
+            if (shift)
+                out[n++] = SC_LSHIFT | SC_BREAK;
+            return n;
+        }
+    }
+    return 0;
+}

@@ -10,7 +10,7 @@
 
 static void usage(void)
 {
-    kprintf("usage: vm list | info <name> | console <name> | send <name> <text>\n"
+    kprintf("usage: vm list | info <name> | console <name> | send|key <name> <text>\n"
             "       vm start | stop | pause | resume | reset <name>\n"
             "       vm shutdown <name> [seconds]   (ACPI power button, then hard stop)\n"
             "       vm create <name> [memory=MiB] [disk=PATH[,readonly]] [boot=disk|guest:G] [autostart=yes|no]\n"
@@ -56,9 +56,11 @@ static void set(char **argv)
         kprintf("vm %s: %s = %s (saved)\n", argv[2], argv[3], argv[4]);
 }
 
-/* vm send NAME words...: the words, space-separated, and Enter. */
+/* vm send NAME words...: the words, space-separated, and Enter, on the
+ * VM's COM1 (send) or its keyboard (key). */
 static void send(int argc, char **argv)
 {
+    bool keys = strcmp(argv[1], "key") == 0;
     char line[256];
     size_t n = 0;
     for (int i = 3; i < argc && n < sizeof(line) - 2; i++) {
@@ -68,11 +70,15 @@ static void send(int argc, char **argv)
             line[n++] = *p;
     }
     line[n++] = '\r';
-    long rc = vm_console_write(argv[2], line, n);
-    if (rc < 0)
-        kprintf("vm send: %s: %s\n", argv[2], rc == -E_NOSPC ? "its input queue is full" : vmm_strerror((int)rc));
+    if (keys)
+        line[n - 1] = '\n';                 /* Enter on a keyboard */
+    long rc = keys ? vm_console_keys(argv[2], line, n) : vm_console_write(argv[2], line, n);
+    if (rc == -E_INVAL)
+        kprintf("vm %s: %s: not running\n", argv[1], argv[2]);
+    else if (rc < 0)
+        kprintf("vm %s: %s: %s\n", argv[1], argv[2], rc == -E_NOSPC ? "its input queue is full" : vmm_strerror((int)rc));
     else if ((size_t)rc < n)
-        kprintf("vm send: %s: only %ld of %zu bytes fit in its input queue\n", argv[2], rc, n);
+        kprintf("vm %s: %s: only %ld of %zu bytes fit in its input queue\n", argv[1], argv[2], rc, n);
 }
 
 static void shutdown(int argc, char **argv)
@@ -144,7 +150,7 @@ void cmd_vm(int argc, char **argv)
         set(argv);
         return;
     }
-    if (strcmp(sub, "send") == 0 && argc >= 3) {
+    if ((strcmp(sub, "send") == 0 || strcmp(sub, "key") == 0) && argc >= 3) {
         send(argc, argv);
         return;
     }

@@ -11,6 +11,7 @@ GUEST(hello) GUEST(hostile) GUEST(triple) GUEST(spin) GUEST(timer) GUEST(cmos)
 GUEST(kbc) GUEST(mmio) GUEST(tick) GUEST(bioscall)
 GUEST(msrs) GUEST(badcall) GUEST(flood) GUEST(exitbench)
 GUEST(vblk)
+GUEST(keys)
 #undef GUEST
 
 #define ROW(n) { #n, guest_##n, guest_##n##_end, 2 }
@@ -18,7 +19,7 @@ static const struct builtin_guest table[] = {
     ROW(hello), ROW(hostile), ROW(triple), ROW(spin), ROW(timer), ROW(cmos),
     ROW(kbc), ROW(mmio), ROW(tick),
     ROW(msrs), ROW(badcall), ROW(flood), ROW(exitbench),
-    ROW(vblk),
+    ROW(vblk), ROW(keys),
     /* Through the virtual BIOS, with room for its 3 MiB framebuffer. */
     { "bioscall", guest_bioscall, guest_bioscall_end, 16 },
 };

@@ -29,3 +29,4 @@ guest_\name\()_end:
     guest flood
     guest exitbench
     guest vblk
+    guest keys

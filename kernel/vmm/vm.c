@@ -9,6 +9,7 @@
 #include "mm/pmm.h"
 #include "mm/vm.h"
 #include "dev/timer.h"
+#include "dev/kbd_map.h"
 #include "vmm/host_rtc.h"
 #include "vmm/vbios/vbios_layout.h"
 #include "vmm/vm_disks.h"
@@ -201,6 +202,35 @@ size_t vm_console_queue_input(struct vm *vm, const char *bytes, size_t n)
     return done;
 }
 
+size_t vm_console_queue_keys(struct vm *vm, const char *bytes, size_t n)
+{
+    struct vm_console *c = &vm->console;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    size_t done = 0;
+    while (done < n && c->keys_tail - c->keys_head < VM_INPUT_QUEUE) {
+        c->keys[c->keys_tail % VM_INPUT_QUEUE] = bytes[done++];
+        c->keys_tail++;
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    return done;
+}
+
+/* Queued keys as make/break codes, a whole key at a time while the
+ * controller has room; a byte no key types is dropped. */
+static void feed_keys(struct vm *vm)
+{
+    struct vm_console *c = &vm->console;
+    while (c->keys_head != c->keys_tail) {
+        uint8_t sc[4];
+        int n = kbd_type(c->keys[c->keys_head % VM_INPUT_QUEUE], sc);
+        if (n && VKBC_QUEUE - vm->kbc.count < (unsigned)n)
+            return;                      /* the guest reads them first */
+        if (n)
+            vkbc_push_scancodes(&vm->kbc, sc, (size_t)n);
+        c->keys_head++;
+    }
+}
+
 /* On the vCPU's CPU, before an entry: the device models are the vCPU's
  * alone, so other CPUs' requests reach them only here. */
 void vm_take_async(struct vm *vm)
@@ -208,6 +238,11 @@ void vm_take_async(struct vm *vm)
     if (__atomic_exchange_n(&vm->power_button, false, __ATOMIC_ACQ_REL))
         vpm_press_power_button(&vm->pm);
     struct vm_console *c = &vm->console;
+    if (c->keys_head != c->keys_tail) {
+        uint64_t f = spin_lock_irqsave(&c->lock);
+        feed_keys(vm);
+        spin_unlock_irqrestore(&c->lock, f);
+    }
     if (c->in_head == c->in_tail)
         return;
     uint64_t f = spin_lock_irqsave(&c->lock);

@@ -59,6 +59,9 @@ struct vm_console {
      * (vm_console_write), drained by the vCPU before it enters the guest. */
     char in[VM_INPUT_QUEUE];
     volatile unsigned in_head, in_tail;
+    /* Text to type on the VM's keyboard (the i8042), the same way. */
+    char keys[VM_INPUT_QUEUE];
+    volatile unsigned keys_head, keys_tail;
 };
 
 struct vm {
@@ -123,9 +126,10 @@ size_t vm_console_read(struct vm *vm, char *buf, size_t n);
 
 /* Typed input: queues what fits (returns that count).  vm_take_async, on
  * the vCPU's CPU before each entry, moves what other CPUs asked for into
- * the devices: queued input into the UART, a power-button press into the
- * ACPI PM block. */
+ * the devices: queued input into the UART, queued keys into the i8042 as
+ * scan codes, a power-button press into the ACPI PM block. */
 size_t vm_console_queue_input(struct vm *vm, const char *bytes, size_t n);
+size_t vm_console_queue_keys(struct vm *vm, const char *bytes, size_t n);
 void vm_take_async(struct vm *vm);
 /* Output from absolute offset `from` (see vmm.h vm_console_since). */
 size_t vm_console_copy_since(struct vm *vm, uint64_t from, char *buf, size_t n, uint64_t *next,

@@ -230,6 +230,7 @@ static int boot(struct vm *vm)
     if (!vm->warm_start) {               /* typed ahead for an earlier run: not this one's */
         uint64_t f = spin_lock_irqsave(&vm->console.lock);
         vm->console.in_head = vm->console.in_tail;
+        vm->console.keys_head = vm->console.keys_tail;
         spin_unlock_irqrestore(&vm->console.lock, f);
     }
 
@@ -456,6 +457,22 @@ static void do_input(struct vm *vm, void *arg)
     struct { const char *b; size_t n, done; } *in = arg;
     in->done = vm_console_queue_input(vm, in->b, in->n);
     vm->vcpu.wake_ns = 0;                    /* a halted guest waits for this byte */
+}
+
+static void do_keys(struct vm *vm, void *arg)
+{
+    struct { const char *b; size_t n, done; } *in = arg;
+    in->done = vm_console_queue_keys(vm, in->b, in->n);
+    vm->vcpu.wake_ns = 0;
+}
+
+long vm_console_keys(const char *name, const void *bytes, size_t n)
+{
+    struct { const char *b; size_t n, done; } in = { bytes, n, 0 };
+    int rc = with_vm(name, LIVE, do_keys, &in);
+    if (rc < 0)
+        return rc;
+    return n && !in.done ? -E_NOSPC : (long)in.done;
 }
 
 long vm_console_write(const char *name, const void *bytes, size_t n)

@@ -108,6 +108,9 @@ int vm_shutdown(const char *name, unsigned grace_ms);
  * Bytes for the guest's COM1 receiver (typed input); -E_NOSPC when its
  * input queue is full (bytes taken is returned otherwise). */
 long vm_console_write(const char *name, const void *bytes, size_t n);
+/* The same text typed on the VM's keyboard (i8042 scan codes, US layout,
+ * '\n' is Enter): for guests that read the keyboard, not COM1. */
+long vm_console_keys(const char *name, const void *bytes, size_t n);
 /* Output from byte offset `from` of everything the VM ever printed (since
  * boot of hv): copies at most n bytes into buf, sets *next to the offset
  * after them and *first to the oldest offset still in the ring (output

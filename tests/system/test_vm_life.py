@@ -275,3 +275,27 @@ def test_vm_definitions_persist_tcg():
         check("disk = GUEST0.VHD" in r.stdout, f"first-os.vm changed: {r.stdout!r}")
         status, lines = fsck(img, tmp)
         check(status == 0 and not fsck_problems(lines), f"fsck.fat -n after the test: {lines}")
+
+
+@timeout(300)
+def test_vm_keys_and_serial_input_tcg():
+    """The VM console's keys reach a guest that reads the keyboard: `vm key`
+    types on the VM's i8042 (scan codes, US layout, Enter at the end); a
+    stopped VM is refused; `vm send` goes to COM1 instead (first OS test
+    above)."""
+    with _boot(require_manual_image()) as q:
+        q.wait_for(PROMPT, 60)
+        begin = q.cursor
+        run(q, "vm start keys")
+        q.cursor = begin
+        q.wait_for(r"\[vm:keys\] keys: waiting for keys on the i8042", 60)
+        run_then(q, "vm key keys hello world 42")
+        m = q.wait_for(r"vm keys: stopped \(([^\n]*)\)\n", 60, advance=False)
+        typed = q.wait_for(r"\[vm:keys\] keys: typed ([^\n]*)\n", 60)
+        check(typed.group(1) == "hello world 42", f"the guest read {typed.group(1)!r} from its keyboard")
+        check(m.group(1) == "guest powered off", f"keys stopped with {m.group(1)!r}")
+        q.cursor = max(q.cursor, m.end())
+        out = run(q, "vm key keys late")
+        check("vm key: keys: not running" in out, f"`vm key` to a stopped VM: {out!r}")
+        out = run(q, "vm key nosuch x")
+        check("no such VM" in out, f"`vm key nosuch`: {out!r}")

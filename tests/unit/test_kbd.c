@@ -67,6 +67,27 @@ static void test_arrows_and_specials(void **state)
     assert_string_equal(FEED(&st, 0x3B, 0x58, 0x7F), "");
 }
 
+/* kbd_type is kbd_translate's inverse: every printable ASCII byte a US
+ * keyboard has goes through scancodes and comes back the same. */
+static void test_type_roundtrip(void **state)
+{
+    (void)state;
+    struct kbd_state st = { 0 };
+    for (int c = 0x20; c < 0x7F; c++) {
+        uint8_t sc[4];
+        int n = kbd_type((char)c, sc);
+        assert_true(n == 2 || n == 4);
+        assert_string_equal(feed(&st, sc, (size_t)n), ((char[]){ (char)c, 0 }));
+    }
+    uint8_t sc[4];
+    assert_int_equal(kbd_type('\n', sc), 2);
+    assert_int_equal(sc[0], 0x1C);                       /* Enter */
+    assert_int_equal(kbd_type((char)0x80, sc), 0);       /* no key types it */
+    assert_int_equal(kbd_type('\0', sc), 0);
+    assert_int_equal(kbd_type('A', sc), 4);
+    assert_memory_equal(sc, ((uint8_t[]){ 0x2A, 0x1E, 0x9E, 0xAA }), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -74,6 +95,7 @@ int main(void)
         cmocka_unit_test(test_caps_lock),
         cmocka_unit_test(test_ctrl),
         cmocka_unit_test(test_arrows_and_specials),
+        cmocka_unit_test(test_type_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
