@@ -18,11 +18,8 @@ import shutil
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "system"))
-import hvqemu  # noqa: E402
+from benchlib import SVM_CPU, hvqemu, prepare
 
 PASSWORD = "hv-admin"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
@@ -61,7 +58,7 @@ def to_ms(text):
 def one(image, accel, seconds, conns):
     port = free_port()
     netdev = f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:80"
-    cpu = None if accel == "kvm" else "qemu64,+svm,+npt"
+    cpu = None if accel == "kvm" else SVM_CPU
     with hvqemu.Qemu(image, accel=accel, smp=2, mem=1024, cpu=cpu, tag=f"api-{accel}",
                      extra_args=("-netdev", netdev, "-device", "e1000,netdev=n0")) as q:
         hvqemu.boot_entry(q, 1)
@@ -95,12 +92,9 @@ def main():
     if not shutil.which("wrk"):
         print("bench: wrk is missing (apt-get install wrk, or `make deps`)", file=sys.stderr)
         return 1
-    image = Path(args.image)
-    if not image.is_file():
-        print(f"bench: {image} is missing (run `make image`)", file=sys.stderr)
+    image = prepare(args.image, "make image")
+    if not image:
         return 1
-    hvqemu.set_test("bench", hvqemu.BUILD / "bench")
-    hvqemu.kill_qemus_on_signals()
     failed = 0
     print(f"GET /api/v1/host, wrk -t2 -c{args.c} -d{args.d}s, keep-alive, QEMU user networking")
     print(f"{'accel':6} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}  non-2xx  socket errors")

@@ -20,11 +20,8 @@ import re
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "system"))
-import hvqemu  # noqa: E402
+from benchlib import hvqemu, prepare, runs_by_accel
 
 BOOT_MS_RE = r"hv: boot: .*?(\d+(?:\.\d+)?) ms"
 KMEM_RE = r"hv: memory: .*kernel uses (\d+) KiB"
@@ -69,29 +66,15 @@ def main():
     ap.add_argument("--mem", type=int, default=1024)
     args = ap.parse_args()
 
-    image = Path(args.image)
-    if not image.is_file():
-        print(f"bench: {image} is missing (run `make image`)", file=sys.stderr)
+    image = prepare(args.image, "make image")
+    if not image:
         return 1
-    hvqemu.set_test("bench", hvqemu.BUILD / "bench")
-    hvqemu.kill_qemus_on_signals()
 
-    rows, failed = [], 0
-    for accel in args.accel.split(","):
-        if accel == "kvm" and not hvqemu.kvm_usable():
-            print("bench: /dev/kvm is not usable, KVM runs skipped", file=sys.stderr)
-            continue
-        runs = []
-        for i in range(args.n):
-            try:
-                runs.append(one_run(image, accel, args.smp, args.mem, i + 1))
-            except hvqemu.TestFailure as e:
-                failed += 1
-                print(f"bench: {accel} run {i + 1} failed: {e}", file=sys.stderr)
-                continue
-            r = runs[-1]
-            print(f"  {accel} run {i + 1}: menu {r['menu']:.2f} s, ready {r['ready']:.2f} s",
-                  file=sys.stderr, flush=True)
+    rows = []
+    results, failed = runs_by_accel(
+        args.accel, args.n, lambda accel, i: one_run(image, accel, args.smp, args.mem, i),
+        lambda r: f"menu {r['menu']:.2f} s, ready {r['ready']:.2f} s")
+    for accel, runs in results:
         if runs:
             rows.append((accel, len(runs), fmt([r["menu"] for r in runs]),
                          fmt([r["ready"] for r in runs]),

@@ -33,25 +33,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "system"))
-import hvqemu  # noqa: E402
-from vmcases import HOST_PROMPT, run  # noqa: E402
+from benchlib import HOST_PROMPT, SVM_CPU, hvqemu, prepare, run, to_shell
 
-SVM_CPU = "qemu64,+svm,+npt"
 DATA_OFFSET = 67584 * 512          # the datastore partition (tools/mkimage.py)
 
 
 def boot(image):
-    q = hvqemu.Qemu(image, accel="tcg", smp=2, mem=512, cpu=SVM_CPU, writable=True, tag="disk")
-    try:
-        hvqemu.boot_entry(q, 1)
-        q.wait_for(r"hv: shell ready", 300)
-        q.wait_for(HOST_PROMPT, 120)
-    except BaseException:
-        q.kill()
-        raise
-    return q
+    return to_shell(hvqemu.Qemu(image, accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
+                                writable=True, tag="disk"))
 
 
 def one_run(q, mib):
@@ -81,10 +70,12 @@ def main():
     ap.add_argument("--mib", type=int, default=32)
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    hvqemu.set_test("disk", hvqemu.BUILD / "bench" / "disk")
+    image = prepare(args.image, "make test-images", "disk")
+    if not image:
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         img = Path(tmp) / "hv.vhd"
-        shutil.copyfile(args.image, img)
+        shutil.copyfile(image, img)
         data = Path(tmp) / "BENCH.IMG"
         with open(data, "wb") as f:
             f.truncate(args.mib << 20)
@@ -105,7 +96,8 @@ def main():
                              ("io_per_mib", "  of which I/O exits", "")):
         v = [r[key] for r in results]
         print(f"  {label:22} {statistics.median(v):8.2f} ({min(v):.2f}-{max(v):.2f}) {unit}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,30 +1,37 @@
 #!/usr/bin/env python3
-"""VM-exit benchmark (AMD-V): the round trip of simple exits, and the memory
-hv spends per VM beyond its RAM.
+"""VM-exit benchmark (AMD-V, or VT-x under Bochs): the round trip of simple
+exits, and the memory hv spends per VM beyond its RAM.
 
-    python3 bench/vmexit.py [--image build/test-images/manual.vhd] [--vms 4]
-                            [--wall 5] [--no-icount]
+    python3 bench/vmexit.py [--backend svm|vmx] [--image build/test-images/manual.vhd]
+                            [--vms 4] [--wall 5] [--no-icount]
 
-Boots hv under QEMU TCG (`-cpu qemu64,+svm,+npt -smp 2`) with `-icount
-shift=0`, so the guest's TSC advances one tick per emulated instruction,
-and runs the built-in guest `exitbench` (tests/guests/exitbench.asm).  It
-times N iterations of a loop around one exiting instruction against the same
-loop around a nop, for CPUID, `out 0x80` (a port hv ignores), `in 0x21` (the
-PIC's mask) and VMMCALL (HC_VERSION); (exit loop - nop loop) / N is one exit's
-round trip in instructions: the guest's exiting instruction, the world
-switch and all of hv's exit handling.  Reported: the median over its rounds.
+--backend svm (the default) boots hv under QEMU TCG (`-cpu qemu64,+svm,+npt
+-smp 2`) with `-icount shift=0`, so the guest's TSC advances one tick per
+emulated instruction.  --backend vmx boots it under Bochs (tests/system/
+bochs.py: corei7_skylake_x, 2 CPUs, `clock: sync=none`), whose TSC is its
+instruction clock: the nop loop below shows one tick per instruction, and
+the script says "TSC ticks" instead of instructions if it does not.
 
-Exits per second: in the icount clock (1 instruction = 1 ns, i.e. a 1 GHz
-machine doing one instruction per cycle) that is 1e9 / ticks; also the wall
-clock rate of this emulation, from `vm info exitbench` sampled --wall seconds
-apart while the guest loops on CPUID.
+Either way hv runs the built-in guest `exitbench` (tests/guests/exitbench.asm).
+It times N iterations of a loop around one exiting instruction against the
+same loop around a nop (4 instructions an iteration), for CPUID, `out 0x80`
+(a port hv ignores), `in 0x21` (the PIC's mask) and VMMCALL (HC_VERSION; on
+VT-x a #UD exit that hv decodes as the hypercall); (exit loop - nop loop) / N
+is one exit's round trip in instructions: the guest's exiting instruction,
+the world switch and all of hv's exit handling.  Reported: the median over
+its rounds.
+
+Exits per second: in the instruction clock (1 instruction = 1 ns, i.e. a 1
+GHz machine doing one instruction per cycle) that is 1e9 / ticks; also the
+wall clock rate of this emulation, from `vm info exitbench` sampled --wall
+seconds apart while the guest loops on CPUID.
 
 Memory: `mem`'s free KiB before and after starting --vms small VMs (clones of
 `tick`, 2 MiB of RAM each), minus their RAM, per VM; and what defining (cloning)
 a VM costs while it is stopped.  The image must not autostart VMs (the test
 image manual.vhd, `make test-images`).
 
-Serial logs: build/bench/vmexit/.
+Serial logs: build/bench/vmexit/ (svm) or build/bench/vmexit-vmx/.
 """
 
 import argparse
@@ -32,39 +39,35 @@ import re
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "system"))
-import hvqemu  # noqa: E402
-from vmcases import HOST_PROMPT, free_kib, run  # noqa: E402
+from benchlib import (HOST_PROMPT, SVM_CPU, exits_total, free_kib, hvqemu, prepare, run,
+                      to_shell)
 
-SVM_CPU = "qemu64,+svm,+npt"
+
 KINDS = (("cpuid", "CPUID"), ("out80", "out 0x80 (ignored port)"),
          ("in21", "in 0x21 (PIC mask)"), ("vmmcall", "VMMCALL HC_VERSION"))
 ROUND_RE = (r"\[vm:exitbench\] exitbench: round (\d+) n=(\d+) nop=(\d+) cpuid=(\d+) "
             r"out80=(\d+) in21=(\d+) vmmcall=(\d+)")
 GUEST_RAM_KIB = 2048        # builtin.c: the small guests have 2 MiB
+NOP_LOOP_INSNS = 4          # xor eax, eax; nop; dec di; jnz
+BOCHS_CPUS, BOCHS_MEM = 2, 256
 
 
-def boot(image, icount):
+def boot(image, backend, icount):
+    if backend == "vmx":
+        from bochs import Bochs
+        return to_shell(Bochs(image, cpus=BOCHS_CPUS, mem=BOCHS_MEM))
     extra = ("-icount", "shift=0") if icount else ()
-    q = hvqemu.Qemu(image, accel="tcg", smp=2, mem=512, cpu=SVM_CPU, extra_args=extra)
-    try:
-        hvqemu.boot_entry(q, 1)
-        q.wait_for(r"hv: shell ready", 300)
-        q.wait_for(HOST_PROMPT, 120)
-    except BaseException:
-        q.kill()
-        raise
-    return q
+    return to_shell(hvqemu.Qemu(image, accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
+                                extra_args=extra))
 
 
-def exits_total(q, name):
-    out = run(q, f"vm info {name}", limit=120, prompt=HOST_PROMPT)
-    m = re.search(r"exits: (\d+) total", out)
-    hvqemu.check(m, f"`vm info {name}` shows no exit count: {out!r}")
-    return int(m.group(1))
+def machine(backend, icount):
+    if backend == "vmx":
+        from bochs import CPU_MODEL
+        return (f"Bochs {CPU_MODEL} (VT-x), {BOCHS_CPUS} CPUs, {BOCHS_MEM} MiB, "
+                "clock sync=none")
+    return f"QEMU TCG {SVM_CPU} -smp 2{' -icount shift=0' if icount else ''}"
 
 
 def measure_exits(q, wall):
@@ -123,39 +126,44 @@ def measure_memory(q, count):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--backend", choices=("svm", "vmx"), default="svm",
+                    help="svm: AMD-V under QEMU TCG; vmx: VT-x under Bochs")
     ap.add_argument("--image", default=str(hvqemu.TEST_IMAGES / "manual.vhd"))
     ap.add_argument("--vms", type=int, default=4, help="small VMs for the memory figure")
     ap.add_argument("--wall", type=float, default=5.0, help="seconds for the wall-clock rate")
-    ap.add_argument("--no-icount", action="store_true", help="plain TCG (ticks are not insns)")
+    ap.add_argument("--no-icount", action="store_true",
+                    help="svm: plain TCG (ticks are not instructions)")
     args = ap.parse_args()
+    icount = args.backend == "svm" and not args.no_icount
 
-    image = Path(args.image)
-    if not image.is_file():
-        print(f"bench: {image} is missing (run `make test-images`)", file=sys.stderr)
+    image = prepare(args.image, "make test-images",
+                    "vmexit" if args.backend == "svm" else "vmexit-vmx")
+    if not image:
         return 1
-    hvqemu.set_test("vmexit", hvqemu.BUILD / "bench" / "vmexit")
-    hvqemu.kill_qemus_on_signals()
-
     try:
-        with boot(image, not args.no_icount) as q:
-            hvqemu.check("hv: vmm: backend svm" in q.text(), f"hv did not pick SVM:\n{q.tail()}")
+        with boot(image, args.backend, icount) as q:
+            hvqemu.check(f"hv: vmm: backend {args.backend}" in q.text(),
+                         f"hv did not pick {args.backend}:\n{q.tail()}")
             rounds, per, nop, rate = measure_exits(q, args.wall)
             mem = measure_memory(q, args.vms)
     except hvqemu.TestFailure as e:
         print(f"bench: {e}", file=sys.stderr)
         return 1
 
-    unit = "instructions" if not args.no_icount else "TSC ticks"
-    print(f"hv VM-exit benchmark: QEMU TCG {SVM_CPU} -smp 2"
-          f"{' -icount shift=0' if not args.no_icount else ''}, guest exitbench, "
+    # Bochs's TSC is its instruction clock; the nop loop confirms one tick
+    # per instruction (else the figures stay in ticks).
+    insns = icount or (args.backend == "vmx" and abs(nop - NOP_LOOP_INSNS) < 0.25)
+    unit = "instructions" if insns else "TSC ticks"
+    print(f"hv VM-exit benchmark: {machine(args.backend, icount)}, guest exitbench, "
           f"{len(rounds)} rounds of n={rounds[0][1]}; median (min-max) per exit")
-    print(f"  loop overhead: {nop:.1f} ticks per iteration (nop loop, subtracted)")
+    print(f"  loop overhead: {nop:.2f} ticks per iteration of {NOP_LOOP_INSNS} instructions "
+          "(nop loop, subtracted)")
     width = max(len(label) for _, label in KINDS)
     for k, label in KINDS:
         v = per[k]
         med = statistics.median(v)
         line = f"  {label.ljust(width)}  {med:8.0f} {unit} ({min(v):.0f}-{max(v):.0f})"
-        if not args.no_icount:
+        if insns:
             line += f"  = {1e9 / med:,.0f} exits/s at 1 insn/ns"
         print(line)
     print(f"  wall clock under this emulation: {rate:,.0f} CPUID exits/s")

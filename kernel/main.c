@@ -21,6 +21,7 @@
 #include "mm/heap.h"
 #include "dev/blk.h"
 #include "fs/datastore.h"
+#include "gui/gui.h"
 #include "dev/pci.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
@@ -123,7 +124,7 @@ static void announce_mode(void)
         kprintf("hv: os mode: VM management off\n");
         break;
     case HV_MODE_INSTALLER:
-        kprintf("hv: installer mode: the graphical installer is not built yet\n");
+        kprintf("hv: installer mode: starting the graphical installer\n");
         break;
     default:
         kprintf("hv: recovery mode\n");
@@ -183,5 +184,7 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     announce_mode();
     if (bi.boot_mode == HV_MODE_HYPERVISOR)
         vmm_autostart();
+    if (bi.boot_mode == HV_MODE_INSTALLER)
+        gui_installer_run(&bi, config.hostname);    /* returns for the recovery shell */
     shell_run();
 }

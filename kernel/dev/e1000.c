@@ -63,7 +63,7 @@
 #define TXC_RS   0x08
 #define TXS_DD   0x01
 
-#define RX_COUNT 128                   /* 128 * 16 B: two descriptor rings fit a page each */
+#define RX_COUNT 256                   /* 256 * 16 B: a page; bursts (100 clients at once) fit */
 #define TX_COUNT 128
 #define BUF_SIZE 2048
 

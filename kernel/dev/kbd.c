@@ -4,6 +4,7 @@
 #include "dev/kbd.h"
 #include "dev/kbd_map.h"
 #include "dev/console.h"
+#include "dev/mouse.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/trap.h"
@@ -63,8 +64,10 @@ static void kbd_irq(struct trap_frame *tf)
     uint8_t st;
     while ((st = inb(KBC_STATUS)) & ST_OUT_FULL) {
         uint8_t sc = inb(KBC_DATA);
-        if (st & ST_AUX)
+        if (st & ST_AUX) {
+            mouse_aux_byte(sc);
             continue;
+        }
         char out[4];
         int n = kbd_translate(&state, sc, out);
         for (int i = 0; i < n; i++)

@@ -122,10 +122,14 @@ void api_console_post(struct http_ctx *cx)
         http_resp_error(cx->resp, 400, "expected a JSON object {\"data\":\"...\"}", NULL, 0);
         return;
     }
+    /* "data" goes to the guest's COM1, "keys" to its keyboard (i8042). */
     int v = json_obj_get(&d, 0, "data");
+    bool keys = false;
+    if (v < 0 && (v = json_obj_get(&d, 0, "keys")) >= 0)
+        keys = true;
     if (toks[0].count != 1 || v < 0) {
-        http_resp_error(cx->resp, 422, "expected exactly one field, \"data\": the text to type",
-                        NULL, 0);
+        http_resp_error(cx->resp, 422, "expected exactly one field, \"data\" (typed on COM1) or "
+                        "\"keys\" (typed on the keyboard)", NULL, 0);
         return;
     }
     static char in[CONSOLE_IN_MAX + 1];
@@ -142,7 +146,7 @@ void api_console_post(struct http_ctx *cx)
         http_resp_error(cx->resp, 422, "data: NUL characters cannot be typed", NULL, 0);
         return;
     }
-    long took = vm_console_write(name, in, (size_t)n);
+    long took = keys ? vm_console_keys(name, in, (size_t)n) : vm_console_write(name, in, (size_t)n);
     if (took == -E_NOSPC) {
         api_busy(cx, "the VM's console input is full; try again");
         return;

@@ -9,7 +9,6 @@
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/netif.h"
-#include "lwip/prot/dhcp.h"
 
 static const char *scheme_name(enum part_scheme s)
 {
@@ -98,24 +97,6 @@ static void counters(struct json_out *j, const struct nic_counters *c)
     json_obj_end(j);
 }
 
-static const char *dhcp_state(const struct netif *n)
-{
-    const struct dhcp *d = netif_dhcp_data(n);
-    if (!d)
-        return "configured";
-    switch (d->state) {
-    case DHCP_STATE_BOUND: return "bound";
-    case DHCP_STATE_REQUESTING: return "requesting";
-    case DHCP_STATE_SELECTING: return "selecting";
-    case DHCP_STATE_RENEWING: return "renewing";
-    case DHCP_STATE_REBINDING: return "rebinding";
-    case DHCP_STATE_REBOOTING: return "rebooting";
-    case DHCP_STATE_CHECKING: return "checking";
-    case DHCP_STATE_BACKING_OFF: return "backing off";
-    default: return "starting";
-    }
-}
-
 static uint32_t v4(const ip4_addr_t *a)
 {
     return a ? lwip_ntohl(ip4_addr_get_u32(a)) : 0;
@@ -163,10 +144,11 @@ void api_network(struct http_ctx *cx)
         json_str(j, mac);
         json_key(j, "link_up");
         json_bool(j, link);
+        bool dhcp = netif_dhcp_data(n) != NULL;
         json_key(j, "config");
-        json_str(j, netif_dhcp_data(n) ? "dhcp" : "static");
+        json_str(j, dhcp ? "dhcp" : "static");
         json_key(j, "state");
-        json_str(j, link ? dhcp_state(n) : "no link");
+        json_str(j, !link ? "no link" : dhcp ? net_dhcp_state(n) : "configured");
         ipv4(j, "address", v4(netif_ip4_addr(n)));
         ipv4(j, "netmask", v4(netif_ip4_netmask(n)));
         ipv4(j, "gateway", v4(netif_ip4_gw(n)));

@@ -20,7 +20,7 @@
 #define MEMP_NUM_TCP_PCB_LISTEN  8
 #define MEMP_NUM_TCP_SEG         512
 #define MEMP_NUM_SYS_TIMEOUT     (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
-#define PBUF_POOL_SIZE           192
+#define PBUF_POOL_SIZE           384
 
 #define LWIP_IPV4                1
 #define LWIP_IPV6                1      /* link-local and SLAAC (docs/network.md) */

@@ -241,9 +241,9 @@ unsigned net_if_count(void)
     return nifaces;
 }
 
-static const char *dhcp_state_name(const struct netif *n)
+const char *net_dhcp_state(const void *netif)
 {
-    const struct dhcp *d = netif_dhcp_data(n);
+    const struct dhcp *d = netif_dhcp_data((const struct netif *)netif);
     if (!d)
         return "off";
     switch (d->state) {
@@ -293,7 +293,7 @@ int net_if_get(unsigned i, struct net_if_info *out)
     if (!f->link_was_up)
         out->state = "no link";
     else
-        out->state = f->is_static ? "configured" : dhcp_state_name(&f->netif);
+        out->state = f->is_static ? "configured" : net_dhcp_state(&f->netif);
     out->address = from_lwip(netif_ip4_addr(&f->netif));
     out->netmask = from_lwip(netif_ip4_netmask(&f->netif));
     out->gateway = from_lwip(netif_ip4_gw(&f->netif));

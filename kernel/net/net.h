@@ -53,6 +53,9 @@ int net_if_get(unsigned i, struct net_if_info *out);
 /* The IPv6 part of out for an lwIP struct netif, for callers that already
  * hold the network lock (the API's handlers run under it). */
 void net_ipv6_fill(const void *netif, struct net_if_info *out);
+/* Its DHCP client's state ("bound", "requesting", ...; "off" with none),
+ * likewise for callers that hold the network lock. */
+const char *net_dhcp_state(const void *netif);
 /* DNS server i (0 or 1) as a << 24 | ...; 0 when none. */
 uint32_t net_dns_server(unsigned i);
 const char *net_hostname(void);

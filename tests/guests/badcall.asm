@@ -15,11 +15,7 @@ TAIL             equ 0x300              ; bytes of 'Z' below RAM_END
 
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    guest_entry
 
     ; 'Z's at the very end of RAM: a console write that starts there and
     ; runs past the end must print none of them.

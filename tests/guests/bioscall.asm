@@ -112,12 +112,7 @@ check:
 %endmacro
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    guest_entry
     mov [boot_drive], dl
 
     mov si, msg_hello

@@ -18,12 +18,7 @@ org 0x7C00
 %endmacro
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    guest_entry
 
     cmos16 0x15, 0x16
     cmp eax, 640

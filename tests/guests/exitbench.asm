@@ -43,12 +43,7 @@ ROUNDS  equ 5
 %endmacro
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    guest_entry
     mov si, msg_start
     call puts
 
@@ -85,32 +80,6 @@ start:
     xor eax, eax
     cpuid
     jmp .spin
-
-; EAX as an unsigned decimal number
-print_dec32:
-    push eax
-    push ebx
-    push cx
-    push edx
-    xor cx, cx
-    mov ebx, 10
-.div:
-    xor edx, edx
-    div ebx
-    push dx
-    inc cx
-    test eax, eax
-    jnz .div
-.out:
-    pop ax
-    add al, '0'
-    call putc
-    loop .out
-    pop edx
-    pop cx
-    pop ebx
-    pop eax
-    ret
 
 t0          dq 0
 round       dw 0

@@ -14,42 +14,11 @@ BATCH   equ 4096
 %include "lib.inc"
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
-    mov word [0x20 * 4], irq0
-    mov word [0x20 * 4 + 2], 0
-
-    ; 8259 pair at 0x20/0x28, only IRQ0 unmasked
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 4
-    out 0x21, al
-    mov al, 2
-    out 0xA1, al
-    mov al, 1
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFE
-    out 0x21, al
-    mov al, 0xFF
-    out 0xA1, al
-
-    ; 8254 channel 0, mode 2 (rate generator), the smallest legal divisor
-    mov al, 0x34
-    out 0x43, al
-    mov al, DIVISOR & 0xFF
-    out 0x40, al
-    mov al, DIVISOR >> 8
-    out 0x40, al
+    guest_entry
+    set_vector 0x20, irq0
+    call pic_init_irq0
+    mov ax, DIVISOR                     ; the smallest legal divisor
+    call pit_rate
 
     mov si, msg_start
     call puts
@@ -87,12 +56,8 @@ hold:
     cmp eax, 1
     mov si, msg_held
     call report
-    mov al, 0x34
-    out 0x43, al
-    mov al, DIVISOR & 0xFF
-    out 0x40, al
-    mov al, DIVISOR >> 8
-    out 0x40, al
+    mov ax, DIVISOR
+    call pit_rate
     ret
 
 ; EOI first, so that the check below can take one more IRQ0.  The flood

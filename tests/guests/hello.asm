@@ -5,20 +5,15 @@
 bits 16
 org 0x7C00
 
-COM1            equ 0x3F8
 HC_VERSION      equ 0
 HC_CONSOLE      equ 1
-HC_POWER_OFF    equ 2
+
+    jmp start
+%include "lib.inc"
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
-    mov word [13 * 4], gp_handler       ; IVT entry of #GP
-    mov word [13 * 4 + 2], 0
+    guest_entry
+    set_vector 13, gp_handler           ; #GP
 
     mov si, msg_hello
     call puts
@@ -77,11 +72,7 @@ start:
 
     mov si, msg_bye
     call puts
-    mov eax, HC_POWER_OFF
-    vmmcall
-.dead:
-    hlt
-    jmp .dead
+    jmp power_off
 
 ; #GP from the refused rdmsr: note it and step over the 2-byte instruction.
 gp_handler:
@@ -91,22 +82,6 @@ gp_handler:
     mov byte [gp_seen], 1
     pop bp
     iret
-
-; Prints the NUL-terminated string at DS:SI on COM1.
-puts:
-    push ax
-    push dx
-    mov dx, COM1
-.next:
-    lodsb
-    test al, al
-    jz .done
-    out dx, al
-    jmp .next
-.done:
-    pop dx
-    pop ax
-    ret
 
 msg_hello    db "hello from the guest", 13, 10, 0
 msg_sig      db "ok: cpuid 0x40000000 signature [", 0

@@ -25,12 +25,7 @@ kbc_read:
     ret
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    guest_entry
 
     mov al, MARK_REG
     call cmos_read

@@ -11,12 +11,7 @@ DEV equ 0xFEB00000
 %include "lib.inc"
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    guest_entry
 
     lgdt [gdtr]
     mov eax, cr0

@@ -29,14 +29,8 @@ APIC_DEFAULT    equ 0xFEE00000
 %endmacro
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
-    mov word [13 * 4], gp_handler       ; IVT entry of #GP
-    mov word [13 * 4 + 2], 0
+    guest_entry
+    set_vector 13, gp_handler           ; #GP
 
     mov si, msg_start
     call puts

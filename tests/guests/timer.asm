@@ -11,47 +11,17 @@ TICKS   equ 100
 %include "lib.inc"
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
-    mov word [0x20 * 4], irq0
-    mov word [0x20 * 4 + 2], 0
-
-    ; 8259: master at 0x20, slave at 0x28, only IRQ0 unmasked
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 4
-    out 0x21, al
-    mov al, 2
-    out 0xA1, al
-    mov al, 1
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFE
-    out 0x21, al
-    mov al, 0xFF
-    out 0xA1, al
+    guest_entry
+    set_vector 0x20, irq0
+    call pic_init_irq0
 
     call cmos_wait_uip
     mov al, 0
     call cmos_clock
     mov [t0], al
 
-    ; 8254 channel 0, mode 2, 1193182 / 11932 = 100 Hz
-    mov al, 0x34
-    out 0x43, al
-    mov al, 11932 & 0xFF
-    out 0x40, al
-    mov al, 11932 >> 8
-    out 0x40, al
+    mov ax, PIT_HZ_100
+    call pit_rate
 
     sti
 .wait:

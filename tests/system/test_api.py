@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from hvqemu import Qemu, artifacts_dir, boot_entry, check, require_image, timeout
+from hvqemu import Qemu, artifacts_dir, boot_entry, check, require_manual_image, timeout
 
 SVM_CPU = "qemu64,+svm,+npt"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
@@ -33,7 +33,7 @@ def image_with_config(text):
     """A copy of hv.vhd whose boot partition (at 1 MiB) holds this HV.CFG."""
     d = artifacts_dir()
     img = d / "hv-api.vhd"
-    shutil.copyfile(require_image(), img)
+    shutil.copyfile(require_manual_image(), img)
     cfg = d / "HV.CFG"
     cfg.write_text(text)
     r = subprocess.run(["mcopy", "-o", "-i", f"{img}@@1M", str(cfg), "::/HV.CFG"],
@@ -42,11 +42,13 @@ def image_with_config(text):
     return img
 
 
+# The VM tests' image: autostart off, so the first OS's boot (and its
+# console output) does not run beside the load and timing of these tests.
 class Hv:
     def __init__(self, image=None, log_in=True, writable=False):
         self.port = free_port()
         netdev = f"user,id=n0,hostfwd=tcp:127.0.0.1:{self.port}-:80"
-        self.q = Qemu(image or require_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
+        self.q = Qemu(image or require_manual_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
                       extra_args=("-netdev", netdev, "-device", "e1000,netdev=n0"),
                       writable=writable)
         try:
@@ -589,6 +591,12 @@ def test_api_vm_lifecycle_tcg():
 
         w = ok(jreq(hv, "POST", "/api/v1/vms/spin/console", {"data": "abc\n"}), 200, "type")
         check(w == {"written": 4, "length": 4}, f"typing: {w}")
+        w = ok(jreq(hv, "POST", "/api/v1/vms/spin/console", {"keys": "ab\n"}), 200, "keys")
+        check(w == {"written": 3, "length": 3}, f"typing on the keyboard: {w}")
+        check_error(jreq(hv, "POST", "/api/v1/vms/hello/console", {"keys": "x"}), 409,
+                    "keys to a stopped VM")
+        check_error(jreq(hv, "POST", "/api/v1/vms/spin/console", {"data": "a", "keys": "b"}), 422,
+                    "data and keys at once")
         for body, status in ((b'{"data":', 400), (b'{"data":5}', 422), (b'{"text":"x"}', 422),
                              (b'{"data":"' + b"a" * 1100 + b'"}', 413)):
             check_error(jreq(hv, "POST", "/api/v1/vms/spin/console", raw=body), status,
@@ -624,7 +632,7 @@ def test_api_observe_tcg():
     of an earlier boot; per-client login throttle message."""
     d = artifacts_dir()
     img = d / "hv-audit.vhd"
-    shutil.copyfile(require_image(), img)
+    shutil.copyfile(require_manual_image(), img)
     hv = Hv(img, writable=True)
     with hv.q:
         disks = ok(request(hv, "GET", "/api/v1/disks"), 200, "disks")["disks"]

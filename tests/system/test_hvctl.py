@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.request
 
-from hvqemu import BUILD, Qemu, TestFailure, boot_entry, check, require_file, require_image, timeout
+from hvqemu import BUILD, Qemu, TestFailure, boot_entry, check, require_file, require_manual_image, timeout
 
 SVM_CPU = "qemu64,+svm,+npt"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
@@ -119,7 +119,7 @@ def test_hvctl_tcg():
     port = free_port()
     host = f"127.0.0.1:{port}"
     netdev = f"user,id=n0,hostfwd=tcp:{host}-:80"
-    q = Qemu(require_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
+    q = Qemu(require_manual_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
              extra_args=("-netdev", netdev, "-device", "e1000,netdev=n0"))
     with q:
         boot_entry(q, 1)
@@ -210,7 +210,7 @@ def boot_hv():
     port = free_port()
     host = f"127.0.0.1:{port}"
     netdev = f"user,id=n0,hostfwd=tcp:{host}-:80"
-    q = Qemu(require_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
+    q = Qemu(require_manual_image(), accel="tcg", smp=2, mem=512, cpu=SVM_CPU,
              extra_args=("-netdev", netdev, "-device", "e1000,netdev=n0"))
     try:
         boot_entry(q, 1)

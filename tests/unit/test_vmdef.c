@@ -9,27 +9,6 @@
 
 #include "vmm/vmdef.h"
 
-/* The kernel's lib functions this code uses, from libc. */
-size_t strlcpy(char *d, const char *s, size_t n)
-{
-    size_t len = strlen(s);
-    if (n) {
-        size_t c = len < n - 1 ? len : n - 1;
-        memcpy(d, s, c);
-        d[c] = 0;
-    }
-    return len;
-}
-
-int ksnprintf(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-    return r;
-}
-
 static char warnings[2048];
 static unsigned nwarn;
 

@@ -1,0 +1,333 @@
+"""The desktop and the installer wizard (boot menu entry 3), driven as a
+user would: keys through QEMU's PS/2 keyboard, the PS/2 mouse through QMP
+input events.  Each step is followed on COM1 by hv's UI event log
+("ui: screen=installer/disk", "ui: click=button:Next", ...) and checked on
+the screen by pixels: the wizard's title bar where it belongs, text drawn.
+
+The geometry below is the wizard's (kernel/gui/installer.c, theme.h) on
+the 1024x768 screen the boot manager sets."""
+
+import hashlib
+import re
+import subprocess
+import time
+
+from hvqemu import Qemu, boot_entry, check, require_image, variants, wait_ready
+
+SCREEN = (1024, 768)
+WIN = (182, 161, 660, 470)              # x, y, w, h: centred below the 24-px top bar
+CONTENT = (WIN[0] + 2, WIN[1] + 26)     # border 2, title bar 26
+TITLE_BLUE = (0x2C, 0x5A, 0x8C)
+TITLE_IDLE = (0x6A, 0x70, 0x7A)
+DESKTOP = (0x1E, 0x3A, 0x5C)
+ERROR_RED = (0xB0, 0x10, 0x10)
+NEXT = (CONTENT[0] + 656 - 20 - 55, CONTENT[1] + 442 - 20 - 16)    # centre of Next
+BACK = (NEXT[0] - 122, NEXT[1])
+
+
+def _ui(q, line, timeout=30):
+    """Wait for one UI log line (whole line, literal)."""
+    return q.wait_for(r"ui: " + re.escape(line) + r"\r?\n", timeout)
+
+
+def _start(accel, extra_disk=True):
+    args = []
+    if extra_disk:
+        # a blank second disk as the install target (sparse, private to the test)
+        from hvqemu import artifacts_dir
+        target = artifacts_dir() / "target.img"
+        with open(target, "wb") as f:
+            f.truncate(512 << 20)
+        args = ["-drive", f"file={target},format=raw,if=ide,index=1"]
+    q = Qemu(require_image(), accel=accel, mem=512, extra_args=args)
+    try:
+        boot_entry(q, 3)
+        _ui(q, "screen=installer/welcome", q.boot_timeout)
+    except BaseException:
+        q.kill()
+        raise
+    return q
+
+
+def _screen_until(q, name, checks, limit=60):
+    """A screenshot that passes checks(screen) (which raises AssertionError
+    when not).  The UI log line comes as a change is made, the screen when
+    it is next composed: a moment later, seconds under nested KVM."""
+    end = time.monotonic() + limit
+    while True:
+        s = q.screendump(name)
+        try:
+            checks(s)
+            return s
+        except AssertionError:
+            if time.monotonic() > end:
+                raise
+        time.sleep(0.5)
+
+
+def _title_bar_at(s, x, y, w, color, what):
+    """The title bar's colour along its length (the title text aside)."""
+    for px in range(x + w // 2, x + w - 8, 20):
+        got = s.pixel(px, y + 6)
+        check(got == color, f"{what}: pixel ({px},{y + 6}) is {got}, want title bar {color}")
+
+
+def _key(q, *names):
+    for n in names:
+        q.send_key(n)
+
+
+def _walk(accel):
+    """Every wizard step by keyboard, forward and back; refusals in words."""
+    with _start(accel) as q:
+        def welcome(s):
+            check((s.width, s.height) == SCREEN, f"screen is {s.width}x{s.height}, want 1024x768")
+            _title_bar_at(s, WIN[0], WIN[1], WIN[2], TITLE_BLUE, "wizard title bar")
+            check(s.pixel(40, 400) == DESKTOP, f"desktop colour {s.pixel(40, 400)}, want {DESKTOP}")
+            s.assert_text("the welcome heading", min_rows=10,
+                          x0=CONTENT[0] + 20, y0=CONTENT[1] + 14, x1=CONTENT[0] + 400,
+                          y1=CONTENT[1] + 50)
+            s.assert_text("the welcome text", min_rows=40, x0=CONTENT[0] + 20,
+                          y0=CONTENT[1] + 64, x1=CONTENT[0] + 620, y1=CONTENT[1] + 260)
+            s.assert_text("the top bar", min_rows=8, x0=0, y0=0, x1=400, y1=24)
+        _screen_until(q, "welcome", welcome)
+
+        _key(q, "ret")
+        _ui(q, "screen=installer/keyboard")
+        _ui(q, "focus=list:layouts")
+        _key(q, "down")
+        _ui(q, "select=Portuguese (Brazil, ABNT2)")
+        _key(q, "ret")
+        _ui(q, "screen=installer/disk")
+        _screen_until(q, "disk", lambda s: s.assert_text(
+            "the disk list", min_rows=20, x0=CONTENT[0] + 20, y0=CONTENT[1] + 92,
+            x1=CONTENT[0] + 636, y1=CONTENT[1] + 150))
+        _key(q, "ret")
+        _ui(q, "screen=installer/network")
+        # back twice and forward again: the layout chosen is kept
+        _key(q, "esc")
+        _ui(q, "screen=installer/disk")
+        _key(q, "esc")
+        _ui(q, "screen=installer/keyboard")
+        _key(q, "ret")
+        _ui(q, "screen=installer/disk")
+        _key(q, "ret")
+        _ui(q, "screen=installer/network")
+        _ui(q, "focus=check:Get the address by DHCP")
+        _key(q, "spc")                                  # DHCP off, no address typed
+        _ui(q, "press=check:Get the address by DHCP")
+        _key(q, "ret")
+        _ui(q, "refused=The static address must look like 192.168.1.20/24.")
+        _key(q, "ret")
+        _ui(q, "press=button:OK")
+        _key(q, "spc")                                  # DHCP on again
+        _key(q, "tab", "tab", "tab")
+        _ui(q, "focus=text:hostname")
+        _key(q, "backspace", "backspace")
+        _key(q, "ret")
+        _ui(q, "refused=The host name must not be empty.")
+        _key(q, "ret")
+        _ui(q, "press=button:OK")
+        q.type_keys("hv")
+        _key(q, "ret")
+        _ui(q, "screen=installer/password")
+
+        _key(q, "ret")                                  # empty
+        _ui(q, "refused=The password must not be empty.")
+        # the message box: a focused title bar in the middle of the screen,
+        # and the wizard's title bar gone idle
+        _screen_until(q, "refused-empty", lambda s: check(
+            s.pixel(WIN[0] + 500, WIN[1] + 6) == TITLE_IDLE and
+            any(s.pixel(x, y) == TITLE_BLUE for x in range(300, 700, 4) for y in range(300, 440)),
+            "no message box over the idle wizard"))
+        _key(q, "ret")                                  # OK; focus is on "Again"
+        _ui(q, "press=button:OK")
+        _key(q, "up")
+        _ui(q, "focus=text:password")
+        q.type_keys("hunter2")
+        _key(q, "tab")
+        q.type_keys("hunter3")
+        _key(q, "ret")
+        _ui(q, "refused=The two passwords do not match.")
+        _key(q, "ret")                                  # OK; "Again" is emptied
+        _ui(q, "press=button:OK")
+        q.type_keys("hunter2")
+        _key(q, "ret")
+        _ui(q, "screen=installer/summary")
+        _ui(q, "summary=disk=ata1 layout=br-abnt2 net=dhcp hostname=hv")
+        check("hunter" not in q.text(), "the password appeared on COM1")
+
+        def warning(s):
+            reds = sum(1 for y in range(CONTENT[1] + 190, CONTENT[1] + 234)
+                       for x in range(CONTENT[0] + 20, CONTENT[0] + 640, 2)
+                       if s.pixel(x, y) == ERROR_RED)
+            check(reds > 50, f"the erase warning is not drawn in red ({reds} red pixels)")
+        _screen_until(q, "summary", warning)
+        _key(q, "esc")
+        _ui(q, "screen=installer/password")
+        _key(q, "ret")                                  # the password was kept
+        _ui(q, "screen=installer/summary")
+
+
+variants(globals(), "installer_keyboard_walk", _walk, ("kvm", "tcg"))
+
+
+def _install(accel):
+    """Install onto a blank second disk by keyboard: the boot disk is
+    refused as a target; the written disk boots on its own, and its HV.CFG
+    holds the host name and a hash of the password chosen in the wizard."""
+    with _start(accel) as q:
+        _key(q, "ret")
+        _ui(q, "screen=installer/keyboard")
+        _key(q, "ret")
+        _ui(q, "screen=installer/disk")
+        _key(q, "up")
+        q.wait_for(r"ui: select=ata0 .*\(boot disk\)")
+        _key(q, "ret")
+        _ui(q, "screen=installer/network")
+        _key(q, "tab", "tab", "tab")
+        _ui(q, "focus=text:hostname")
+        _key(q, "backspace", "backspace")
+        q.type_keys("inst1")
+        _key(q, "ret")
+        _ui(q, "screen=installer/password")
+        q.type_keys("s3cret-pw")
+        _key(q, "tab")
+        q.type_keys("s3cret-pw")
+        _key(q, "ret")
+        _ui(q, "summary=disk=ata0 layout=us net=dhcp hostname=inst1")
+        _key(q, "ret")
+        q.wait_for(r"ui: refused=hv runs from ata0: installing onto it would overwrite it\.")
+        _key(q, "ret")
+        _ui(q, "press=button:OK")
+        _key(q, "esc")
+        _ui(q, "screen=installer/password")
+        _key(q, "esc")
+        _ui(q, "screen=installer/network")
+        _key(q, "esc")
+        _ui(q, "screen=installer/disk")
+        _key(q, "down")
+        q.wait_for(r"ui: select=ata1 ")
+        _key(q, "ret")
+        _ui(q, "screen=installer/network")
+        _key(q, "ret")
+        _ui(q, "screen=installer/password")
+        _key(q, "ret")                                  # the password was kept
+        _ui(q, "summary=disk=ata1 layout=us net=dhcp hostname=inst1")
+        _key(q, "ret")
+        _ui(q, "install=ata1")
+        _ui(q, "screen=installer/install")
+        q.wait_for(r"ui: progress=\d+\n")
+        _ui(q, "installed=ata1", 600)
+        _ui(q, "screen=installer/done")
+        check("s3cret" not in q.text(), "the password appeared on COM1")
+
+    from hvqemu import artifacts_dir
+    target = artifacts_dir() / "target.img"
+    cfg = subprocess.run(["mcopy", "-n", "-i", f"{target}@@1M", "::HV.CFG", "-"],
+                         capture_output=True, text=True, timeout=60)
+    check(cfg.returncode == 0, f"mcopy HV.CFG from the installed disk: {cfg.stderr.strip()}")
+    (artifacts_dir() / "installed-HV.CFG").write_text(cfg.stdout)
+    lines = dict(ln.split(" = ", 1) for ln in cfg.stdout.splitlines()
+                 if " = " in ln and not ln.startswith("#"))
+    check(lines.get("hostname") == "inst1", f"installed HV.CFG hostname: {lines.get('hostname')}")
+    check(lines.get("net.mode") == "dhcp", f"installed HV.CFG net.mode: {lines.get('net.mode')}")
+    algo, iters, salt, digest = lines.get("admin.password", "x$0$$").split("$")
+    want = hashlib.pbkdf2_hmac("sha256", b"s3cret-pw", bytes.fromhex(salt), int(iters)).hex()
+    check(algo == "pbkdf2-sha256" and digest == want,
+          "installed HV.CFG admin.password is not the PBKDF2 hash of the password typed")
+
+    # the installed disk on its own: the default entry boots to the ready line
+    with Qemu(target, accel=accel, mem=512) as q:
+        mode, _cpus, _mem = wait_ready(q, q.boot_timeout)
+        check(mode == "hypervisor", f"the installed disk boots mode={mode}, want hypervisor")
+        q.cursor = 0
+        q.wait_for(r"hv: datastore: ata0 partition 2, FAT32", 10)
+
+
+variants(globals(), "installer_install", _install, ("tcg",))
+
+
+def _mouse(q, dx=0, dy=0, button=None, down=None):
+    events = []
+    if dx:
+        events.append({"type": "rel", "data": {"axis": "x", "value": dx}})
+    if dy:
+        events.append({"type": "rel", "data": {"axis": "y", "value": dy}})
+    if button:
+        events.append({"type": "btn", "data": {"down": down, "button": button}})
+    q.qmp("input-send-event", events=events)
+
+
+def _move(q, dx, dy):
+    """Relative motion in steps: QEMU's PS/2 queue holds a few packets and
+    merges the rest of the motion with the next event, so each step waits
+    until the guest has likely read it."""
+    while dx or dy:
+        sx = max(-100, min(100, dx))
+        sy = max(-100, min(100, dy))
+        _mouse(q, sx, sy)
+        dx -= sx
+        dy -= sy
+        time.sleep(0.05)
+
+
+def _mouse_to(q, x, y):
+    """From anywhere to (x, y): first into the top-left corner, where the
+    cursor stops, then the exact distance."""
+    _move(q, -SCREEN[0], -SCREEN[1])
+    _move(q, x, y)
+
+
+def _click(q, x, y):
+    _mouse_to(q, x, y)
+    _mouse(q, button="left", down=True)
+    _mouse(q, button="left", down=False)
+
+
+def _mouse_walk(accel):
+    """Buttons work by mouse click; the window moves by its title bar."""
+    with _start(accel, extra_disk=False) as q:
+        _click(q, *NEXT)
+        _ui(q, "click=button:Next")
+        _ui(q, "screen=installer/keyboard")
+        _click(q, *BACK)
+        _ui(q, "click=button:Back")
+        _ui(q, "screen=installer/welcome")
+        # drag by the title bar, 60 right and 40 down
+        _mouse_to(q, WIN[0] + 300, WIN[1] + 10)
+        _mouse(q, button="left", down=True)
+        _move(q, 60, 40)
+        _mouse(q, button="left", down=False)
+        _ui(q, f"moved={WIN[0] + 60},{WIN[1] + 40}")
+
+        def moved(s):
+            _title_bar_at(s, WIN[0] + 60, WIN[1] + 40, WIN[2], TITLE_BLUE, "moved title bar")
+            check(s.pixel(WIN[0] + 10, WIN[1] + 10) == DESKTOP,
+                  f"where the window was: {s.pixel(WIN[0] + 10, WIN[1] + 10)}, want desktop")
+        _screen_until(q, "moved", moved)
+        # the Next button moved with it
+        _click(q, NEXT[0] + 60, NEXT[1] + 40)
+        _ui(q, "screen=installer/keyboard")
+
+
+variants(globals(), "installer_mouse", _mouse_walk, ("kvm", "tcg"))
+
+
+def _shell(accel):
+    """The welcome screen's "Recovery shell" leaves the desktop for the shell."""
+    with _start(accel, extra_disk=False) as q:
+        _key(q, "left")
+        _ui(q, "focus=button:Recovery shell")
+        _key(q, "ret")
+        _ui(q, "quit=shell")
+        q.wait_for(r"hv# ", 30)
+        q.send("uptime\r")
+        q.wait_for(r"up \d+\.\d+ s \(clock calibrated", 30)
+        # the shell's screen: the desktop is gone (the console's colours)
+        _screen_until(q, "shell", lambda s: check(
+            s.pixel(600, 500) == (0x12, 0x16, 0x1E),
+            f"the screen still shows the desktop: {s.pixel(600, 500)}"))
+
+
+variants(globals(), "installer_to_shell", _shell, ("tcg",))
