@@ -25,11 +25,6 @@ PASSWORD = "hv-admin"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def login(port):
     body = json.dumps({"password": PASSWORD}).encode()
@@ -56,7 +51,7 @@ def to_ms(text):
 
 
 def one(image, accel, seconds, conns):
-    port = free_port()
+    port = hvqemu.free_port()
     netdev = f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:80"
     cpu = None if accel == "kvm" else SVM_CPU
     with hvqemu.Qemu(image, accel=accel, smp=2, mem=1024, cpu=cpu, tag=f"api-{accel}",

@@ -6,16 +6,11 @@
 #include "dev/console.h"
 #include "dev/mouse.h"
 #include "arch/x86_64/cpu.h"
+#include "dev/i8042.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/trap.h"
 #include "lib/kprintf.h"
 
-#define KBC_DATA    0x60
-#define KBC_STATUS  0x64
-#define KBC_CMD     0x64
-#define ST_OUT_FULL 0x01
-#define ST_IN_FULL  0x02
-#define ST_AUX      0x20            /* the byte is from the mouse port */
 #define CMD_READ_CFG  0x20
 #define CMD_WRITE_CFG 0x60
 #define CMD_DIS_AUX   0xA7
@@ -24,47 +19,22 @@
 #define CFG_KBD_IRQ   0x01
 #define CFG_KBD_CLOCK_OFF 0x10
 #define CFG_TRANSLATE 0x40
-#define KBC_TIMEOUT   100000
 
 static struct kbd_state state;      /* only the IRQ handler touches it (BSP) */
 
-static bool wait_in_empty(void)
-{
-    for (int i = 0; i < KBC_TIMEOUT; i++)
-        if (!(inb(KBC_STATUS) & ST_IN_FULL))
-            return true;
-    return false;
-}
-
-static bool wait_out_full(void)
-{
-    for (int i = 0; i < KBC_TIMEOUT; i++)
-        if (inb(KBC_STATUS) & ST_OUT_FULL)
-            return true;
-    return false;
-}
-
-static bool kbc_cmd(uint8_t cmd)
-{
-    if (!wait_in_empty())
-        return false;
-    outb(KBC_CMD, cmd);
-    return true;
-}
-
 static void flush(void)
 {
-    for (int i = 0; i < 64 && (inb(KBC_STATUS) & ST_OUT_FULL); i++)
-        inb(KBC_DATA);
+    for (int i = 0; i < 64 && (inb(I8042_STATUS) & I8042_OUT_FULL); i++)
+        inb(I8042_DATA);
 }
 
 static void kbd_irq(struct trap_frame *tf)
 {
     (void)tf;
     uint8_t st;
-    while ((st = inb(KBC_STATUS)) & ST_OUT_FULL) {
-        uint8_t sc = inb(KBC_DATA);
-        if (st & ST_AUX) {
+    while ((st = inb(I8042_STATUS)) & I8042_OUT_FULL) {
+        uint8_t sc = inb(I8042_DATA);
+        if (st & I8042_AUX) {
             mouse_aux_byte(sc);
             continue;
         }
@@ -78,22 +48,22 @@ static void kbd_irq(struct trap_frame *tf)
 
 void kbd_init(void)
 {
-    if (inb(KBC_STATUS) == 0xFF) {
+    if (inb(I8042_STATUS) == 0xFF) {
         kprintf("hv: kbd: no PS/2 controller, keyboard input only on COM1\n");
         return;
     }
-    bool ok = kbc_cmd(CMD_DIS_KBD) && kbc_cmd(CMD_DIS_AUX);
+    bool ok = i8042_cmd(CMD_DIS_KBD) && i8042_cmd(CMD_DIS_AUX);
     flush();
     uint8_t cfg = 0;
-    ok = ok && kbc_cmd(CMD_READ_CFG) && wait_out_full();
+    ok = ok && i8042_cmd(CMD_READ_CFG) && i8042_wait_out_full();
     if (ok) {
-        cfg = inb(KBC_DATA);
+        cfg = inb(I8042_DATA);
         cfg = (uint8_t)((cfg | CFG_KBD_IRQ | CFG_TRANSLATE) & ~CFG_KBD_CLOCK_OFF);
-        ok = kbc_cmd(CMD_WRITE_CFG) && wait_in_empty();
+        ok = i8042_cmd(CMD_WRITE_CFG) && i8042_wait_in_empty();
     }
     if (ok) {
-        outb(KBC_DATA, cfg);
-        ok = kbc_cmd(CMD_EN_KBD);
+        outb(I8042_DATA, cfg);
+        ok = i8042_cmd(CMD_EN_KBD);
     }
     if (!ok) {
         kprintf("hv: kbd: warning: the 8042 does not answer, keyboard input only on COM1\n");

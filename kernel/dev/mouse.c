@@ -6,18 +6,13 @@
  */
 #include "dev/mouse.h"
 #include "arch/x86_64/cpu.h"
+#include "dev/i8042.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/spinlock.h"
 #include "arch/x86_64/trap.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 
-#define KBC_DATA      0x60
-#define KBC_STATUS    0x64
-#define KBC_CMD       0x64
-#define ST_OUT_FULL   0x01
-#define ST_IN_FULL    0x02
-#define ST_AUX        0x20
 #define CMD_READ_CFG  0x20
 #define CMD_WRITE_CFG 0x60
 #define CMD_EN_AUX    0xA8
@@ -27,7 +22,6 @@
 #define MOUSE_DEFAULTS 0xF6
 #define MOUSE_STREAM  0xF4
 #define MOUSE_ACK     0xFA
-#define KBC_TIMEOUT   100000
 #define RING          64u
 
 static spinlock_t lock = SPINLOCK_INIT;
@@ -36,38 +30,14 @@ static struct mouse_motion ring[RING];   /* guarded by lock */
 static unsigned head, tail;
 static bool up;                          /* init succeeded: bytes are packets */
 
-static bool wait_in_empty(void)
-{
-    for (int i = 0; i < KBC_TIMEOUT; i++)
-        if (!(inb(KBC_STATUS) & ST_IN_FULL))
-            return true;
-    return false;
-}
-
-static bool kbc_cmd(uint8_t cmd)
-{
-    if (!wait_in_empty())
-        return false;
-    outb(KBC_CMD, cmd);
-    return true;
-}
-
-static int read_byte(void)
-{
-    for (int i = 0; i < KBC_TIMEOUT; i++)
-        if (inb(KBC_STATUS) & ST_OUT_FULL)
-            return inb(KBC_DATA);
-    return -1;
-}
-
 /* A command to the mouse; true when it acknowledged. Interrupts off. */
 static bool mouse_cmd(uint8_t c)
 {
-    if (!kbc_cmd(CMD_TO_AUX) || !wait_in_empty())
+    if (!i8042_cmd(CMD_TO_AUX) || !i8042_wait_in_empty())
         return false;
-    outb(KBC_DATA, c);
+    outb(I8042_DATA, c);
     for (int tries = 0; tries < 8; tries++) {
-        int b = read_byte();
+        int b = i8042_read();
         if (b < 0)
             return false;
         if (b == MOUSE_ACK)
@@ -91,8 +61,8 @@ static void mouse_irq(struct trap_frame *tf)
 {
     (void)tf;
     uint8_t st;
-    while (((st = inb(KBC_STATUS)) & (ST_OUT_FULL | ST_AUX)) == (ST_OUT_FULL | ST_AUX))
-        mouse_aux_byte(inb(KBC_DATA));
+    while (((st = inb(I8042_STATUS)) & (I8042_OUT_FULL | I8042_AUX)) == (I8042_OUT_FULL | I8042_AUX))
+        mouse_aux_byte(inb(I8042_DATA));
     lapic_eoi();
 }
 
@@ -108,18 +78,18 @@ bool mouse_poll(struct mouse_motion *m)
 
 int mouse_init(void)
 {
-    if (inb(KBC_STATUS) == 0xFF) {
+    if (inb(I8042_STATUS) == 0xFF) {
         kprintf("hv: mouse: no PS/2 controller\n");
         return -E_IO;
     }
     /* Interrupts off: the keyboard IRQ would otherwise drain the ACKs. */
     uint64_t flags = cpu_save_flags();
     cpu_cli();
-    bool ok = kbc_cmd(CMD_EN_AUX) && kbc_cmd(CMD_READ_CFG);
-    int cfg = ok ? read_byte() : -1;
-    ok = cfg >= 0 && kbc_cmd(CMD_WRITE_CFG) && wait_in_empty();
+    bool ok = i8042_cmd(CMD_EN_AUX) && i8042_cmd(CMD_READ_CFG);
+    int cfg = ok ? i8042_read() : -1;
+    ok = cfg >= 0 && i8042_cmd(CMD_WRITE_CFG) && i8042_wait_in_empty();
     if (ok) {
-        outb(KBC_DATA, (uint8_t)((cfg | CFG_AUX_IRQ) & ~CFG_AUX_CLOCK_OFF));
+        outb(I8042_DATA, (uint8_t)((cfg | CFG_AUX_IRQ) & ~CFG_AUX_CLOCK_OFF));
         ok = mouse_cmd(MOUSE_DEFAULTS) && mouse_cmd(MOUSE_STREAM);
     }
     if (ok) {

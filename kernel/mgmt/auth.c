@@ -9,6 +9,7 @@
  * address 429 for AUTH_LOCKOUT_MS, and a global backstop stops guessing
  * from many addresses; existing tokens keep working throughout. */
 #include <stdbool.h>
+#include "lib/hex.h"
 #include <stdint.h>
 #include "mgmt/auth.h"
 #include "mgmt/conn.h"
@@ -49,16 +50,6 @@ static unsigned logins;                    /* sessions handed out since boot */
 static struct login_throttle throttle;
 static char retry_after[48];
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Decodes exactly 2 * n hex digits from s[0..len); false if not that. */
 static bool unhex(const char *s, size_t len, uint8_t *out, size_t n)
@@ -66,7 +57,7 @@ static bool unhex(const char *s, size_t len, uint8_t *out, size_t n)
     if (len != 2 * n)
         return false;
     for (size_t i = 0; i < n; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         out[i] = (uint8_t)(hi << 4 | lo);
@@ -288,7 +279,7 @@ static bool json_string(struct scan *s, char *out, size_t cap)
                     return false;
                 int v = 0;
                 for (int i = 1; i <= 4; i++) {
-                    int h = hexval(s->p[i]);
+                    int h = hex_digit(s->p[i]);
                     if (h < 0)
                         return false;
                     v = v << 4 | h;

@@ -2,6 +2,7 @@
  * JSON_PARSE_DEPTH_MAX, so the stack it needs is known; every byte is
  * looked at once while parsing and strings once more when decoded. */
 #include "mgmt/json_parse.h"
+#include "lib/hex.h"
 
 struct p {
     struct json_doc *d;
@@ -29,23 +30,13 @@ static void ws(struct p *p)
         p->i++;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Four hex digits at t[0..4) (the caller checked they are there). */
 static int hex4(const char *t)
 {
     int v = 0;
     for (int k = 0; k < 4; k++) {
-        int h = hexval(t[k]);
+        int h = hex_digit(t[k]);
         if (h < 0)
             return -1;
         v = v << 4 | h;

@@ -9,12 +9,7 @@ org 0x7C00
 %include "lib.inc"
 
 start:
-    cli
-    xor ax, ax
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov sp, 0x7C00
+    guest_entry
     mov si, msg_ready
     call puts
     mov di, line

@@ -136,6 +136,13 @@ def require_accel(accel):
         raise Skip("/dev/kvm is not usable here (TCG variants still run)")
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 nobody listens on now (for QEMU's hostfwd)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def require_file(path, hint):
     path = Path(path)
     if not path.is_file():

@@ -15,18 +15,13 @@ import threading
 import time
 from pathlib import Path
 
-from hvqemu import Qemu, artifacts_dir, boot_entry, check, require_manual_image, timeout
+from hvqemu import free_port, Qemu, artifacts_dir, boot_entry, check, require_manual_image, timeout
 
 SVM_CPU = "qemu64,+svm,+npt"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
 PASSWORD = "hv-admin"
 BUILTIN_VMS = {"hello", "hostile", "triple", "spin", "timer", "cmos", "kbc", "mmio", "tick"}
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def image_with_config(text):

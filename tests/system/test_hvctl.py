@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.request
 
-from hvqemu import BUILD, Qemu, TestFailure, boot_entry, check, require_file, require_manual_image, timeout
+from hvqemu import free_port, BUILD, Qemu, TestFailure, boot_entry, check, require_file, require_manual_image, timeout
 
 SVM_CPU = "qemu64,+svm,+npt"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
@@ -24,11 +24,6 @@ HVCTL = BUILD / "hvctl"
 PASSWORD = "hv-admin"   # the image's default (vd/HV.CFG)
 HOME = tempfile.mkdtemp(prefix="hvctl-home-")
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def hvctl_env(**extra):

@@ -11,7 +11,7 @@ import subprocess
 import threading
 import time
 
-from hvqemu import (Qemu, artifacts_dir, boot_entry, check, require_image,
+from hvqemu import (free_port, Qemu, artifacts_dir, boot_entry, check, require_image,
                     variants)
 
 PROMPT = r"hv# "
@@ -19,11 +19,6 @@ READY_IP_RE = r"hv: ready mode=\w+ cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
 QEMU_MAC = "52:54:00:12:34:56"
 VERSION_RE = r"hv \S+ on "
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def image_with_config(text):
