@@ -235,7 +235,9 @@ static void feed_keys(struct vm *vm)
  * alone, so other CPUs' requests reach them only here. */
 void vm_take_async(struct vm *vm)
 {
-    if (__atomic_exchange_n(&vm->power_button, false, __ATOMIC_ACQ_REL))
+    /* Every exit passes here: a plain read first, the locked exchange only
+     * when the button was pressed. */
+    if (vm->power_button && __atomic_exchange_n(&vm->power_button, false, __ATOMIC_ACQ_REL))
         vpm_press_power_button(&vm->pm);
     struct vm_console *c = &vm->console;
     if (c->keys_head != c->keys_tail) {
