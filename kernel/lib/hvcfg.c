@@ -143,6 +143,19 @@ static const char *const mode_names[] = {
     [HV_MODE_COUNT] = 0,
 };
 
+static const char *const desktop_names[] = {
+    [HVCFG_DESKTOP_UNSET] = "console",
+    [HVCFG_DESKTOP_ON] = "on",
+    [HVCFG_DESKTOP_OFF] = "off",
+    0,
+};
+
+static const char *const keyboard_names[] = {
+    [HVCFG_KBD_US] = "us",
+    [HVCFG_KBD_BR_ABNT2] = "br-abnt2",
+    0,
+};
+
 static const char *const net_mode_names[] = {
     [HVCFG_NET_DHCP] = "dhcp",
     [HVCFG_NET_STATIC] = "static",
@@ -167,6 +180,10 @@ static const struct key_def keys[] = {
       0, 0, "a.b.c.d" },
     { "net.dns", KIND_IPV4, FIELD(net_dns), 0, 0, 0,
       0, 0, "a.b.c.d" },
+    { "desktop", KIND_CHOICE, FIELD(desktop), 0, 0, desktop_names,
+      HVCFG_DESKTOP_UNSET, 0, "on, off or console" },
+    { "keyboard", KIND_CHOICE, FIELD(keyboard), 0, 0, keyboard_names,
+      HVCFG_KBD_US, 0, "us or br-abnt2" },
     { "admin.password", KIND_TEXT, FIELD(admin_password), 1, HVCFG_ADMIN_PASSWORD_MAX, 0,
       0, "", "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex> (tools/hvpasswd.py)" },
 };
@@ -178,6 +195,16 @@ _Static_assert(NKEYS <= 32, "the duplicate check keeps one bit per key");
 const char *hvcfg_mode_name(uint32_t mode)
 {
     return mode < HV_MODE_COUNT ? mode_names[mode] : "?";
+}
+
+const char *hvcfg_desktop_name(uint32_t d)
+{
+    return d < HVCFG_DESKTOP_COUNT ? desktop_names[d] : "?";
+}
+
+const char *hvcfg_keyboard_name(uint32_t k)
+{
+    return k < HVCFG_KBD_COUNT ? keyboard_names[k] : "?";
 }
 
 static int span_eq(const char *s, size_t n, const char *z)

@@ -60,12 +60,20 @@ struct hv_config {
     uint32_t net_prefix;                /* ... 1-32 (must follow net_address) */
     uint32_t net_gateway;
     uint32_t net_dns;
+    /* What the screen shows after boot in hypervisor mode (docs/gui.md):
+     * the desktop, a headless status screen with a login for the recovery
+     * shell, or (key absent: the development image) the open shell. */
+    uint32_t desktop;                   /* enum hvcfg_desktop */
+    uint32_t keyboard;                  /* enum hvcfg_keyboard: the PS/2 layout */
     /* The management API's password hash, checked by kernel/mgmt/auth.c;
      * empty: not set (the API refuses everything but GET /). */
     char admin_password[HVCFG_ADMIN_PASSWORD_MAX + 1];
 };
 
 enum hvcfg_net_mode { HVCFG_NET_DHCP = 0, HVCFG_NET_STATIC = 1 };
+enum hvcfg_desktop { HVCFG_DESKTOP_UNSET = 0, HVCFG_DESKTOP_ON, HVCFG_DESKTOP_OFF,
+                     HVCFG_DESKTOP_COUNT };
+enum hvcfg_keyboard { HVCFG_KBD_US = 0, HVCFG_KBD_BR_ABNT2, HVCFG_KBD_COUNT };
 
 /* line is the 1-based line number; msg is a NUL-terminated sentence
  * fragment such as "unknown key \"foo\"", valid only during the call. */
@@ -79,5 +87,8 @@ int hvcfg_parse(const char *text, size_t len, struct hv_config *out,
 
 /* "hypervisor", "os", "installer", "recovery"; "?" when out of range. */
 const char *hvcfg_mode_name(uint32_t mode);
+/* HV.CFG's spelling: "console"/"on"/"off"; "us"/"br-abnt2"; "?" when out of range. */
+const char *hvcfg_desktop_name(uint32_t d);
+const char *hvcfg_keyboard_name(uint32_t k);
 
 #endif

@@ -102,6 +102,30 @@ static void test_every_key(void **state)
     assert_int_equal(strlen(c.hostname), 63);
 }
 
+static void test_desktop_and_keyboard(void **state)
+{
+    (void)state;
+    struct hv_config c;
+    struct warnings w;
+    assert_int_equal(parse_str("hostname = a\n", &c, &w), 0);
+    assert_int_equal(c.desktop, HVCFG_DESKTOP_UNSET);
+    assert_int_equal(c.keyboard, HVCFG_KBD_US);
+    assert_int_equal(parse_str("desktop = on\nkeyboard = br-abnt2\n", &c, &w), 0);
+    assert_int_equal(c.desktop, HVCFG_DESKTOP_ON);
+    assert_int_equal(c.keyboard, HVCFG_KBD_BR_ABNT2);
+    assert_string_equal(hvcfg_desktop_name(c.desktop), "on");
+    assert_string_equal(hvcfg_keyboard_name(c.keyboard), "br-abnt2");
+    assert_int_equal(parse_str("desktop = off\n", &c, &w), 0);
+    assert_int_equal(c.desktop, HVCFG_DESKTOP_OFF);
+    assert_string_equal(hvcfg_desktop_name(HVCFG_DESKTOP_COUNT), "?");
+    assert_string_equal(hvcfg_keyboard_name(HVCFG_KBD_COUNT), "?");
+    assert_int_equal(parse_str("desktop = yes\nkeyboard = dvorak\n", &c, &w), 2);
+    assert_int_equal(c.desktop, HVCFG_DESKTOP_UNSET);
+    assert_int_equal(c.keyboard, HVCFG_KBD_US);
+    assert_string_equal(w.msg[0], "bad value \"yes\" for desktop (on, off or console)");
+    assert_string_equal(w.msg[1], "bad value \"dvorak\" for keyboard (us or br-abnt2)");
+}
+
 /* admin.password is opaque text here (kernel/mgmt/auth.c checks its
  * format): printable, no spaces, 1-191 bytes; empty when absent. */
 static void test_admin_password(void **state)
@@ -323,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_every_key),
         cmocka_unit_test(test_admin_password),
+        cmocka_unit_test(test_desktop_and_keyboard),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_unknown_keys_and_lines),
         cmocka_unit_test(test_crlf_and_no_newline),
