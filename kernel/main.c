@@ -175,6 +175,7 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     datastore_init(&bi);
     if (bi.boot_mode == HV_MODE_HYPERVISOR)
         vmm_init();
+    gui_init(&bi, &config);
 
     memory_summary();
     char ip[16];
