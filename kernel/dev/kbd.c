@@ -10,6 +10,8 @@
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/trap.h"
 #include "lib/kprintf.h"
+#include "lib/hvcfg.h"
+#include "lib/errno.h"
 
 #define CMD_READ_CFG  0x20
 #define CMD_WRITE_CFG 0x60
@@ -20,7 +22,15 @@
 #define CFG_KBD_CLOCK_OFF 0x10
 #define CFG_TRANSLATE 0x40
 
+_Static_assert((int)KBD_LAYOUT_US == (int)HVCFG_KBD_US &&
+               (int)KBD_LAYOUT_BR_ABNT2 == (int)HVCFG_KBD_BR_ABNT2 &&
+               (int)KBD_LAYOUT_COUNT == (int)HVCFG_KBD_COUNT, "HV.CFG's keyboard values are layouts");
+
 static struct kbd_state state;      /* only the IRQ handler touches it (BSP) */
+/* The layout kbd_set_layout asked for: the handler copies it into state
+ * before each byte, so a switch needs no lock and lands between keys
+ * (modifiers held and a pending dead key carry over). */
+static unsigned want_layout = KBD_LAYOUT_US;
 
 static void flush(void)
 {
@@ -38,6 +48,7 @@ static void kbd_irq(struct trap_frame *tf)
             mouse_aux_byte(sc);
             continue;
         }
+        state.layout = (uint8_t)__atomic_load_n(&want_layout, __ATOMIC_RELAXED);
         char out[4];
         int n = kbd_translate(&state, sc, out);
         for (int i = 0; i < n; i++)
@@ -73,4 +84,18 @@ void kbd_init(void)
     uint8_t vec = ioapic_isa_vector(1);
     trap_set_handler(vec, kbd_irq);
     ioapic_route_isa(1, vec);
+}
+
+int kbd_set_layout(unsigned layout)
+{
+    if (layout >= KBD_LAYOUT_COUNT)
+        return -E_INVAL;
+    if (__atomic_exchange_n(&want_layout, layout, __ATOMIC_RELAXED) != layout)
+        kprintf("hv: keyboard: %s\n", hvcfg_keyboard_name(layout));
+    return 0;
+}
+
+unsigned kbd_get_layout(void)
+{
+    return __atomic_load_n(&want_layout, __ATOMIC_RELAXED);
 }
