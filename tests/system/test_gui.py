@@ -9,10 +9,11 @@ the 1024x768 screen the boot manager sets."""
 
 import hashlib
 import re
+import socket
 import subprocess
 import time
 
-from hvqemu import Qemu, boot_entry, check, require_image, variants, wait_ready
+from hvqemu import Qemu, boot_entry, check, free_port, require_image, variants
 
 SCREEN = (1024, 768)
 WIN = (182, 161, 660, 470)              # x, y, w, h: centred below the 24-px top bar
@@ -173,12 +174,18 @@ variants(globals(), "installer_keyboard_walk", _walk, ("kvm", "tcg"))
 
 
 def _install(accel):
-    """Install onto a blank second disk by keyboard: the boot disk is
-    refused as a target; the written disk boots on its own, and its HV.CFG
-    holds the host name and a hash of the password chosen in the wizard."""
+    """The installer end to end: install onto a blank second disk by
+    keyboard (the boot disk is refused as a target) with the Brazilian
+    layout; the written HV.CFG holds the host name, the layout, the desktop
+    and a hash of the password chosen in the wizard.  The installed disk
+    alone boots to the ready line, its REST API takes that password (and
+    refuses another with 401), and the first OS runs on it: the API lists
+    first-os running and its console reaches its own ready line on COM1."""
     with _start(accel) as q:
         _key(q, "ret")
         _ui(q, "screen=installer/keyboard")
+        _key(q, "down")
+        _ui(q, "select=Portuguese (Brazil, ABNT2)")
         _key(q, "ret")
         _ui(q, "screen=installer/disk")
         _key(q, "up")
@@ -195,7 +202,7 @@ def _install(accel):
         _key(q, "tab")
         q.type_keys("s3cret-pw")
         _key(q, "ret")
-        _ui(q, "summary=disk=ata0 layout=us net=dhcp hostname=inst1")
+        _ui(q, "summary=disk=ata0 layout=br-abnt2 net=dhcp hostname=inst1")
         _key(q, "ret")
         q.wait_for(r"ui: refused=hv runs from ata0: installing onto it would overwrite it\.")
         _key(q, "ret")
@@ -213,7 +220,7 @@ def _install(accel):
         _key(q, "ret")
         _ui(q, "screen=installer/password")
         _key(q, "ret")                                  # the password was kept
-        _ui(q, "summary=disk=ata1 layout=us net=dhcp hostname=inst1")
+        _ui(q, "summary=disk=ata1 layout=br-abnt2 net=dhcp hostname=inst1")
         _key(q, "ret")
         _ui(q, "install=ata1")
         _ui(q, "screen=installer/install")
@@ -232,20 +239,67 @@ def _install(accel):
                  if " = " in ln and not ln.startswith("#"))
     check(lines.get("hostname") == "inst1", f"installed HV.CFG hostname: {lines.get('hostname')}")
     check(lines.get("net.mode") == "dhcp", f"installed HV.CFG net.mode: {lines.get('net.mode')}")
+    check(lines.get("keyboard") == "br-abnt2",
+          f"installed HV.CFG keyboard: {lines.get('keyboard')}, want the wizard's br-abnt2")
+    check(lines.get("desktop") == "on", f"installed HV.CFG desktop: {lines.get('desktop')}")
     algo, iters, salt, digest = lines.get("admin.password", "x$0$$").split("$")
     want = hashlib.pbkdf2_hmac("sha256", b"s3cret-pw", bytes.fromhex(salt), int(iters)).hex()
     check(algo == "pbkdf2-sha256" and digest == want,
           "installed HV.CFG admin.password is not the PBKDF2 hash of the password typed")
 
-    # the installed disk on its own: the default entry boots to the ready line
-    with Qemu(target, accel=accel, mem=512) as q:
-        mode, _cpus, _mem = wait_ready(q, q.boot_timeout)
-        check(mode == "hypervisor", f"the installed disk boots mode={mode}, want hypervisor")
+    # the installed disk on its own, with the NIC the API answers on and a
+    # CPU with SVM and nested paging under TCG, so the first OS can run.
+    # desktop = on: the screen is the desktop's and COM1 has no shell, so
+    # only the API and COM1's log are used here.
+    from test_api import READY_IP_RE, SVM_CPU, check_error, request, try_login
+    port = free_port()
+    nic = ("-netdev", f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:80",
+           "-device", "e1000,netdev=n0")
+    with Qemu(target, accel=accel, smp=2, mem=1024, cpu=SVM_CPU, extra_args=nic) as q:
+        m = q.wait_for(READY_IP_RE, q.boot_timeout)
+        check(m.group(1) != "none", "the installed hv got no IP address (ip=none)")
+        ready_at = q.cursor
         q.cursor = 0
         q.wait_for(r"hv: datastore: ata0 partition 2, FAT32", 10)
+        q.wait_for(r"hv: vmm: 1 VM definition in VMS/", 10)
+        q.cursor = ready_at
+        q.wait_for(r"vm first-os: autostart", 60)
+
+        api = _Api(port)
+        r = try_login(api, "s3cret-pw")
+        check(r.status == 201 and re.fullmatch(r"[0-9a-f]{64}", r.json().get("token", "")),
+              f"log in with the wizard's password: {r!r}")
+        api.token = r.json()["token"]
+        end = time.monotonic() + 120
+        while True:
+            r = request(api, "GET", "/api/v1/vms")
+            check(r.status == 200, f"GET /api/v1/vms: {r!r}")
+            vms = {v.get("name"): v.get("state") for v in r.json().get("vms", [])}
+            if vms.get("first-os") == "running":
+                break
+            check(time.monotonic() < end, f"first-os is not running after 120 s: {vms}")
+            time.sleep(1)
+        q.wait_for(r"\[vm:first-os\] hv: ready mode=os cpus=1 memory=\d+MiB", 300)
+        r = request(api, "GET", "/api/v1/vms/first-os")
+        check(r.status == 200 and r.json().get("state") == "running",
+              f"first-os after its ready line: {r!r}")
+        check_error(try_login(api, "not-the-password"), 401, "log in with a wrong password")
+        check("s3cret" not in q.text(), "the password appeared on the installed system's COM1")
+
+
+class _Api:
+    """What test_api's request helpers need: the forwarded port and a token."""
+
+    def __init__(self, port):
+        self.port = port
+        self.token = None
+
+    def connect(self, limit=30):
+        return socket.create_connection(("127.0.0.1", self.port), timeout=limit)
 
 
 variants(globals(), "installer_install", _install, ("tcg",))
+test_installer_install_tcg.timeout = 900    # the install, then the first OS booting inside
 
 
 def _mouse(q, dx=0, dy=0, button=None, down=None):

@@ -323,7 +323,11 @@ static void test_config_text(void **state)
     assert_non_null(strstr(out, "\nnet.mode = dhcp\n"));
     assert_non_null(strstr(out, "\nadmin.password = pbkdf2-sha256$20000$aa$bb\n"));
     assert_non_null(strstr(out, "\nboot.default = hypervisor\n"));
-    assert_non_null(strstr(out, "br-abnt2"));
+    assert_non_null(strstr(out, "\nkeyboard = br-abnt2\n"));
+    assert_non_null(strstr(out, "\ndesktop = on\n"));
+    c.layout = INST_LAYOUT_US;
+    assert_true(installer_config_text(&c, "x", out, sizeof(out)) > 0);
+    assert_non_null(strstr(out, "\nkeyboard = us\n"));
     c.dhcp = false;
     strcpy(c.address, "10.0.0.5/24");
     strcpy(c.gateway, "10.0.0.1");
