@@ -11,12 +11,14 @@ K_CC      := gcc
 K_OUT     := $(BUILD)/kernel
 K_FONT_SRC := /usr/share/consolefonts/Uni2-Terminus16.psf.gz
 K_FONT    := $(K_OUT)/font.psf
+K_FONT_LARGE_SRC := /usr/share/consolefonts/Uni2-TerminusBold32x16.psf.gz
+K_FONT_LARGE     := $(K_OUT)/font-large.psf
 
 K_CFLAGS := -std=c11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mno-mmx -mno-sse \
             -mno-sse2 -mcmodel=kernel -fno-stack-protector -fno-omit-frame-pointer \
             -fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
             -Iinclude -Ikernel -MMD -MP -DHV_VERSION='"$(K_VERSION)"' \
-            -DK_FONT_FILE='"$(K_FONT)"'
+            -DK_FONT_FILE='"$(K_FONT)"' -DK_FONT_LARGE_FILE='"$(K_FONT_LARGE)"'
 K_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
 # Host-only files (none yet) would be named *_host.c.
@@ -32,10 +34,14 @@ $(K_OUT)/%.o: kernel/%.S
 	$(K_CC) $(K_CFLAGS) -c $< -o $@
 
 # -MMD does not see .incbin.
-$(K_OUT)/dev/font_data.o: $(K_FONT)
+$(K_OUT)/dev/font_data.o: $(K_FONT) $(K_FONT_LARGE)
 
-# The font is not in the repository: Debian's console-setup-linux has it.
+# The fonts are not in the repository: Debian's console-setup-linux has them.
 $(K_FONT): $(K_FONT_SRC)
+	@mkdir -p $(dir $@)
+	gunzip -c $< > $@.tmp && mv $@.tmp $@
+
+$(K_FONT_LARGE): $(K_FONT_LARGE_SRC)
 	@mkdir -p $(dir $@)
 	gunzip -c $< > $@.tmp && mv $@.tmp $@
 

@@ -18,8 +18,10 @@
 #include "lib/hvcfg.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "mgmt/auth.h"
 #include "mm/heap.h"
 #include "dev/blk.h"
+#include "fs/bootcfg.h"
 #include "fs/datastore.h"
 #include "gui/gui.h"
 #include "dev/pci.h"
@@ -168,14 +170,19 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     timer_init();
     cpu_sti();
     kbd_init();
+    kbd_set_layout(config.keyboard);
     smp_init();
     pci_init();
     blk_probe_all();
+    /* The admin password guards the API and the local console alike, so
+     * it is read whether or not there is a network card. */
+    auth_init(config.admin_password);
     net_init(&config, hvcfg_mode_name(bi.boot_mode));
     datastore_init(&bi);
     if (bi.boot_mode == HV_MODE_HYPERVISOR)
         vmm_init();
     gui_init(&bi, &config);
+    bootcfg_init(&bi);
 
     memory_summary();
     char ip[16];
@@ -187,5 +194,10 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
         vmm_autostart();
     if (bi.boot_mode == HV_MODE_INSTALLER)
         gui_installer_run(&bi, config.hostname);    /* returns for the recovery shell */
+    else if (bi.boot_mode == HV_MODE_HYPERVISOR && config.desktop == HVCFG_DESKTOP_ON &&
+             gui_desktop_run() == 0)
+        ;                       /* the user unlocked it and chose the shell */
+    else if (bi.boot_mode == HV_MODE_HYPERVISOR && config.desktop != HVCFG_DESKTOP_UNSET)
+        shell_login(config.hostname);   /* headless, or no screen for the desktop */
     shell_run();
 }

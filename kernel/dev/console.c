@@ -27,6 +27,7 @@ static volatile uint32_t out_owner;     /* CPU index + 1 holding out_lock, 0 if 
 static volatile uint32_t panic_owner;   /* CPU index + 1 of a panicking CPU */
 static bool serial_up;
 static const struct screen *scr;        /* NULL: serial only */
+static bool released;                   /* the desktop has the display: draw, do not flush */
 static unsigned col, row;               /* guarded by out_lock, like scr */
 static int esc_state;                   /* 0 text, 1 after ESC, 2 in ESC [ */
 static unsigned esc_param;
@@ -126,7 +127,8 @@ static void screen_write(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         screen_putc(s[i]);
     scr->cursor(col, row);
-    scr->flush();
+    if (!released)
+        scr->flush();
 }
 
 static void write_locked(const char *s, size_t n)
@@ -160,6 +162,12 @@ void console_print(const char *s, size_t n)
 void console_panic(void)
 {
     panic_owner = me();
+    /* The dump must be seen, desktop or not. */
+    if (released && scr) {
+        released = false;
+        if (scr->invalidate)
+            scr->invalidate();
+    }
 }
 
 void console_set_header(const char *text)
@@ -168,6 +176,28 @@ void console_set_header(const char *text)
     bool t = out_lock_take(&f);
     if (scr) {
         scr->header(text);
+        if (!released)
+            scr->flush();
+    }
+    out_lock_give(t, f);
+}
+
+void console_screen_release(void)
+{
+    uint64_t f;
+    bool t = out_lock_take(&f);
+    released = true;
+    out_lock_give(t, f);
+}
+
+void console_screen_take(void)
+{
+    uint64_t f;
+    bool t = out_lock_take(&f);
+    released = false;
+    if (scr) {
+        if (scr->invalidate)
+            scr->invalidate();
         scr->flush();
     }
     out_lock_give(t, f);

@@ -12,6 +12,11 @@ void console_write(const char *s, size_t n);       /* no log; kprintf adds that 
 void console_print(const char *s, size_t n);
 /* The text of the header bar on the screen ("hv <version> ..."). */
 void console_set_header(const char *text);
+/* The desktop takes the display: the console keeps its text (and COM1 gets
+ * everything as before) but stops drawing until console_screen_take, which
+ * shows the console again as it is by then. A panic takes it back. */
+void console_screen_release(void);
+void console_screen_take(void);
 /* panic(): from now on this CPU writes without waiting for the lock. */
 void console_panic(void);
 /* Input: drivers push bytes (keyboard IRQ, serial poll); readers pop. */

@@ -138,6 +138,16 @@ static void flush(void)
     dirty_hi = 0;
 }
 
+static void invalidate(void)
+{
+    dirty_lo = 0;
+    dirty_hi = srows;
+    /* The strip below the last text row is not in the back buffer. */
+    for (unsigned y = srows * fh; y < height; y++)
+        for (unsigned x = 0; x < width; x++)
+            put_px(fbmem + (size_t)y * pitch + x * bypp, px_bg);
+}
+
 const struct screen *fbcon_init(const struct hv_framebuffer *fb)
 {
     const struct font *f = font_get();
@@ -181,7 +191,7 @@ const struct screen *fbcon_init(const struct hv_framebuffer *fb)
     fill_rows(1, srows - 1, px_bg);
     scr = (struct screen){ .cols = scols, .rows = srows - 1, .header = header, .put = put,
                            .clear_line = clear_line, .scroll = scroll, .cursor = cursor,
-                           .flush = flush };
+                           .flush = flush, .invalidate = invalidate };
     cur_col = cur_row = ~0u;
     return &scr;
 }

@@ -12,6 +12,9 @@ struct screen {
     void (*scroll)(void);                      /* up one line, blank at the bottom */
     void (*cursor)(unsigned col, unsigned row);
     void (*flush)(void);                       /* after each console write */
+    /* Everything is copied out again at the next flush (someone else drew
+     * on the display meanwhile); NULL when the screen needs no such thing. */
+    void (*invalidate)(void);
 };
 
 #endif

@@ -17,4 +17,9 @@ const struct hv_framebuffer *gui_framebuffer(void);
  * code at once, after saying why, when there is no usable framebuffer. */
 int gui_installer_run(const struct hv_bootinfo *bi, const char *hostname);
 
+/* Runs the configuration interface (hypervisor mode) until the user leaves
+ * it for the recovery shell (0), or returns a negative code at once, after
+ * saying why, when there is no usable framebuffer. */
+int gui_desktop_run(void);
+
 #endif

@@ -1,5 +1,7 @@
-/* The installer's input checks, each refusal a sentence for the user. */
+/* The input checks of the installer and the desktop's settings, each
+ * refusal a sentence for the user. */
 #include "gui/installer.h"
+#include "lib/kprintf.h"
 #include "lib/string.h"
 
 /* "a.b.c.d" from s up to end (or NUL); true when well formed. */
@@ -23,7 +25,7 @@ static bool ipv4(const char *s, const char *end)
     }
 }
 
-static const char *check_hostname(const char *h)
+const char *gui_check_hostname(const char *h)
 {
     size_t n = strlen(h);
     if (n == 0)
@@ -40,13 +42,10 @@ static const char *check_hostname(const char *h)
     return 0;
 }
 
-const char *installer_check_network(const struct inst_choices *c)
+const char *gui_check_address(const char *a)
 {
-    const char *why = check_hostname(c->hostname);
-    if (why || c->dhcp)
-        return why;
     const char *slash = 0;
-    for (const char *p = c->address; *p; p++)
+    for (const char *p = a; *p; p++)
         if (*p == '/')
             slash = p;
     int len = -1;
@@ -55,18 +54,50 @@ const char *installer_check_network(const struct inst_choices *c)
         for (const char *p = slash + 1; *p && len <= 32; p++)
             len = *p >= '0' && *p <= '9' ? len * 10 + (*p - '0') : 99;
     }
-    if (!slash || !ipv4(c->address, slash) || len < 1 || len > 32)
+    if (!slash || !ipv4(a, slash) || len < 1 || len > 32)
         return "The static address must look like 192.168.1.20/24.";
-    if (c->gateway[0] && !ipv4(c->gateway, 0))
+    return 0;
+}
+
+const char *gui_check_gateway(const char *g)
+{
+    if (g[0] && !ipv4(g, 0))
         return "The gateway must be an address like 192.168.1.1 (or empty).";
+    return 0;
+}
+
+const char *gui_check_dns(const char *s)
+{
+    if (s[0] && !ipv4(s, 0))
+        return "The DNS server must be an address like 192.168.1.1 (or empty).";
+    return 0;
+}
+
+const char *installer_check_network(const struct inst_choices *c)
+{
+    const char *why = gui_check_hostname(c->hostname);
+    if (why || c->dhcp)
+        return why;
+    why = gui_check_address(c->address);
+    return why ? why : gui_check_gateway(c->gateway);
+}
+
+const char *gui_check_new_password(const char *a, const char *b, unsigned min_len)
+{
+    static char buf[80];
+    if (!a[0])
+        return "The password must not be empty.";
+    if (strcmp(a, b) != 0)
+        return "The two passwords do not match.";
+    if (strlen(a) < min_len) {
+        ksnprintf(buf, sizeof(buf), "The password must be at least %u characters long.",
+                  min_len);
+        return buf;
+    }
     return 0;
 }
 
 const char *installer_check_password(const char *a, const char *b)
 {
-    if (!a[0])
-        return "The password must not be empty.";
-    if (strcmp(a, b) != 0)
-        return "The two passwords do not match.";
-    return 0;
+    return gui_check_new_password(a, b, 1);
 }

@@ -72,6 +72,14 @@ const char *installer_step_name(enum inst_step s);     /* "welcome", ... */
  * sentence shown to the user. */
 const char *installer_check_network(const struct inst_choices *c);
 const char *installer_check_password(const char *a, const char *b);
+/* The same checks one by one, shared with the desktop's settings (NULL
+ * when fine): a host name as HV.CFG takes it, a.b.c.d/len, a gateway or
+ * DNS server (a.b.c.d, or empty), a new password typed twice. */
+const char *gui_check_hostname(const char *h);
+const char *gui_check_address(const char *a);
+const char *gui_check_gateway(const char *g);
+const char *gui_check_dns(const char *s);
+const char *gui_check_new_password(const char *a, const char *b, unsigned min_len);
 /* The installed system's HV.CFG: length, or -1 when it does not fit.
  * password_spec is the admin.password value (pbkdf2-sha256$...). */
 int installer_config_text(const struct inst_choices *c, const char *password_spec,

@@ -12,7 +12,8 @@ static int csi_final(int c, int param)
     case 'H': return KEY_HOME;
     case 'F': return KEY_END;
     case '~': return param == 3 ? KEY_DELETE : param == 1 ? KEY_HOME :
-                     param == 4 ? KEY_END : KEY_NONE;
+                     param == 4 ? KEY_END : param == 5 ? KEY_PGUP :
+                     param == 6 ? KEY_PGDN : KEY_NONE;
     default:  return KEY_NONE;
     }
 }
@@ -23,7 +24,9 @@ static int plain(int c)
     case '\t': return KEY_TAB;
     case '\n': case '\r': return KEY_ENTER;
     case '\b': case 0x7F: return KEY_BACKSPACE;
-    default:   return c >= 0x20 && c < 0x100 ? c : KEY_NONE;
+    /* C0 and C1 controls mean nothing here; Latin-1 letters (a layout's
+     * c-cedilla is 0xE7) are typed as they are. */
+    default:   return (c >= 0x20 && c < 0x7F) || (c >= 0xA0 && c < 0x100) ? c : KEY_NONE;
     }
 }
 
@@ -84,6 +87,8 @@ const char *key_name(int key)
     case KEY_RIGHT: return "right";
     case KEY_HOME: return "home";
     case KEY_END: return "end";
+    case KEY_PGUP: return "pgup";
+    case KEY_PGDN: return "pgdn";
     default: return 0;
     }
 }

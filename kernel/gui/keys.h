@@ -1,5 +1,6 @@
 /* Keys as the GUI sees them, from the console's input bytes (the PS/2
- * keyboard and COM1 both arrive there; arrows as ESC [ A..D). Pure code.
+ * keyboard and COM1 both arrive there; arrows as ESC [ A..D, Page Up/Down as
+ * ESC [ 5 ~ and ESC [ 6 ~). Pure code.
  * Owner: gui. */
 #ifndef HV_GUI_KEYS_H
 #define HV_GUI_KEYS_H
@@ -8,7 +9,7 @@
 enum gui_key {
     KEY_NONE = 0,
     KEY_TAB = 0x100, KEY_ENTER, KEY_ESC, KEY_BACKSPACE, KEY_DELETE,
-    KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_HOME, KEY_END,
+    KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_HOME, KEY_END, KEY_PGUP, KEY_PGDN,
 };
 
 struct keyparse {

@@ -9,14 +9,20 @@
 
 const char *widget_kind_name(enum widget_kind k)
 {
-    static const char *const names[] = { "label", "button", "text", "list", "check", "progress" };
+    static const char *const names[] = { "label", "button", "text", "list", "check", "progress",
+                                          "view" };
     return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "widget";
+}
+
+bool widget_printable(int key)
+{
+    return (key >= 0x20 && key < 0x7F) || (key >= 0xA0 && key <= 0xFF);
 }
 
 bool widget_focusable(const struct widget *w)
 {
     return w->kind == WK_BUTTON || w->kind == WK_TEXT || w->kind == WK_LIST ||
-           w->kind == WK_CHECK;
+           w->kind == WK_CHECK || w->kind == WK_VIEW;
 }
 
 void widget_set_text(struct widget *w, const char *s)
@@ -50,12 +56,13 @@ static void paint_button(const struct widget *w, const struct canvas *c, const s
                          bool focused)
 {
     struct rect all = rect_make(0, 0, c->w, c->h);
-    gfx_fill(c, all, TH_BUTTON);
+    gfx_fill(c, all, w->checked ? TH_SELECT : TH_BUTTON);
     gfx_frame(c, all, 1, TH_BORDER);
     if (focused)
         gfx_frame(c, rect_make(2, 2, c->w - 4, c->h - 4), 2, TH_FOCUS);
     int tw = face_width(f, w->text);
-    gfx_text(c, f, (c->w - tw) / 2, (c->h - face_height(f)) / 2, w->text, TH_TEXT);
+    gfx_text(c, f, (c->w - tw) / 2, (c->h - face_height(f)) / 2, w->text,
+             w->checked ? TH_SELECT_TEXT : TH_TEXT);
 }
 
 static void paint_text(const struct widget *w, const struct canvas *c, const struct face *f,
@@ -125,6 +132,85 @@ static void paint_progress(const struct widget *w, const struct canvas *c, const
     gfx_text(c, f, (c->w - face_width(f, pct)) / 2, (c->h - face_height(f)) / 2, pct, TH_TEXT);
 }
 
+/* Counts the screen rows of the view's text (long lines wrapped at cols,
+ * a final '\n' opens an empty last row) and, when c is given, draws those
+ * from row skip on. */
+static int view_rows(const struct widget *w, int cols, int skip, const struct canvas *c,
+                     const struct face *f)
+{
+    const char *s = w->view ? w->view : "", *end = s + (w->view ? w->view_len : 0);
+    int row = 0, lh = face_height(f);
+    for (;;) {
+        const char *e = s;
+        while (e < end && *e != '\n')
+            e++;
+        int len = (int)(e - s);
+        for (int at = 0; at < len || (at == 0 && len == 0); at += cols) {
+            if (c && row >= skip) {
+                int n = len - at < cols ? len - at : cols;
+                gfx_text_n(c, f, PAD, PAD / 2 + (row - skip) * lh, s + at, n, TH_TEXT);
+            }
+            row++;
+        }
+        if (e >= end)
+            return row;
+        s = e + 1;
+    }
+}
+
+/* The view's size in character cells; false when not even one fits. */
+static bool view_cells(const struct widget *w, const struct face *f, int *cols, int *rows)
+{
+    *cols = (w->r.w - 2 * PAD) / ((int)f->font->width * f->scale);
+    *rows = (w->r.h - PAD) / face_height(f);
+    return *cols > 0 && *rows > 0;
+}
+
+/* How far back the view can scroll: the rows above the last screenful. */
+static int view_max_back(const struct widget *w, const struct face *f)
+{
+    int cols, rows;
+    if (!view_cells(w, f, &cols, &rows))
+        return 0;
+    int total = view_rows(w, cols, 0, 0, f);
+    return total > rows ? total - rows : 0;
+}
+
+static void paint_view(const struct widget *w, const struct canvas *c, const struct face *f,
+                       bool focused)
+{
+    struct rect all = rect_make(0, 0, c->w, c->h);
+    gfx_fill(c, all, TH_FIELD);
+    int cols, rows;
+    if (view_cells(w, f, &cols, &rows)) {
+        int total = view_rows(w, cols, 0, 0, f), back = w->top > 0 ? w->top : 0;
+        int skip = total - rows - back;
+        view_rows(w, cols, skip > 0 ? skip : 0, c, f);
+    }
+    gfx_frame(c, all, focused ? 2 : 1, focused ? TH_FOCUS : TH_BORDER);
+}
+
+static bool view_key(struct widget *w, int key, const struct face *f)
+{
+    int cols, rows, back = w->top;
+    if (!view_cells(w, f, &cols, &rows))
+        return false;
+    int page = rows > 1 ? rows - 1 : 1;
+    switch (key) {
+    case KEY_UP:   back++; break;
+    case KEY_DOWN: back--; break;
+    case KEY_PGUP: back += page; break;
+    case KEY_PGDN: back -= page; break;
+    case KEY_HOME: back = view_max_back(w, f); break;
+    case KEY_END:  back = 0; break;
+    default: return false;
+    }
+    int max = view_max_back(w, f);
+    w->top = back < 0 ? 0 : back > max ? max : back;
+    w->dirty = true;
+    return true;
+}
+
 void widget_paint(const struct widget *w, const struct canvas *content,
                   const struct face *face, const struct face *big, bool focused)
 {
@@ -137,6 +223,7 @@ void widget_paint(const struct widget *w, const struct canvas *content,
     case WK_LIST:     paint_list(w, &c, face, focused); break;
     case WK_CHECK:    paint_check(w, &c, face, focused); break;
     case WK_PROGRESS: paint_progress(w, &c, face); break;
+    case WK_VIEW:     paint_view(w, &c, face, focused); break;
     }
 }
 
@@ -160,7 +247,7 @@ static bool text_key(struct widget *w, int key)
             memmove(w->text + w->cursor, w->text + w->cursor + 1, (size_t)(len - w->cursor));
         break;
     default:
-        if (key < 0x20 || key >= 0x100)
+        if (!widget_printable(key))
             return false;
         if (len + 1 >= WIDGET_INPUT_MAX)
             return true;             /* full: the key is eaten, the text kept */
@@ -204,6 +291,8 @@ bool widget_key(struct widget *w, int key, const struct face *face)
         return text_key(w, key);
     if (w->kind == WK_LIST)
         return list_key(w, key, face);
+    if (w->kind == WK_VIEW)
+        return view_key(w, key, face);
     return false;
 }
 

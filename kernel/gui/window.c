@@ -4,6 +4,7 @@
 #include "gui/theme.h"
 #include "gui/uilog.h"
 #include "gui/wm.h"
+#include "lib/kprintf.h"
 #include "lib/string.h"
 
 struct rect win_content(const struct window *win)
@@ -112,6 +113,8 @@ static void log_selection(struct widget *w)
 
 void win_key(struct window *win, int key)
 {
+    if (win->on_key && win->on_key(win, key, win->ctx))
+        return;
     struct widget *f = win_focused(win);
     struct face face = win->wm ? *wm_face(win->wm) : (struct face){ 0, 1 };
     int before = f ? f->value : 0;
@@ -167,6 +170,35 @@ void win_click(struct window *win, int x, int y)
             win_activate(win, w, "click");
         }
         return;
+    }
+}
+
+void win_log_buttons(struct window *win)
+{
+    if (!win->wm || !win->wm->log_at)
+        return;
+    struct rect c = win_content(win);
+    for (int i = 0; i < win->n; i++) {
+        const struct widget *w = &win->w[i];
+        if (!widget_focusable(w))
+            continue;
+        char line[96];
+        int x = win->r.x + c.x + w->r.x, y = win->r.y + c.y + w->r.y;
+        ksnprintf(line, sizeof(line), "%s:%s %d,%d", widget_kind_name(w->kind), w->name,
+                  x + w->r.w / 2, y + w->r.h / 2);
+        uilog("at", line);
+        if (w->kind != WK_LIST)
+            continue;
+        /* Each row shown, by its first word (a VM's name, a layout). */
+        int rh = face_height(wm_face(win->wm)) + 4;
+        for (int i = w->top; i < w->count && (i - w->top + 1) * rh + 2 <= w->r.h; i++) {
+            int n = 0;
+            while (w->items[i][n] && w->items[i][n] != ' ')
+                n++;
+            ksnprintf(line, sizeof(line), "row:%s/%.*s %d,%d", w->name, n, w->items[i],
+                      x + w->r.w / 2, y + 2 + (i - w->top) * rh + rh / 2);
+            uilog("at", line);
+        }
     }
 }
 

@@ -8,13 +8,16 @@
 #include "gui/gfx.h"
 #include "gui/widget.h"
 
-#define WIN_MAX_WIDGETS 24
+#define WIN_MAX_WIDGETS 32
 
 struct wm;
 struct window;
 
 /* A button pressed, a checkbox toggled or a list row chosen. */
 typedef void (*win_action_fn)(struct window *win, struct widget *w, void *ctx);
+/* Sees every key first (a console window types them into a VM); true when
+ * it took the key. */
+typedef bool (*win_key_fn)(struct window *win, int key, void *ctx);
 
 struct window {
     struct wm *wm;
@@ -28,6 +31,7 @@ struct window {
     bool repaint;                   /* frame and every widget need painting */
     bool closing;                   /* closed, freed after the next compose */
     win_action_fn on_action;
+    win_key_fn on_key;              /* NULL: the usual focus and widget keys */
     void *ctx;
 };
 
@@ -48,6 +52,11 @@ void win_key(struct window *win, int key);
 void win_click(struct window *win, int x, int y);
 /* Button press / checkbox toggle as the user would; how is "click" or "press". */
 void win_activate(struct window *win, struct widget *w, const char *how);
+/* When the window manager asks for it (wm->log_at), logs the screen centre
+ * of every control, one line each: "ui: at=button:<name> <x>,<y>" (also
+ * text:, list:, check:), so tests can click without knowing the layout.
+ * Call once the window is placed and its widgets made. */
+void win_log_buttons(struct window *win);
 /* Paints what changed; adds the screen rectangles it changed to d. */
 void win_paint(struct window *win, bool active, const struct face *face,
                const struct face *big, struct damage *d, struct rect screen);

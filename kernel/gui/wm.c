@@ -227,6 +227,7 @@ void wm_mouse(struct wm *wm, int dx, int dy, uint8_t buttons)
         char where[32];
         ksnprintf(where, sizeof(where), "%d,%d", win->r.x, win->r.y);
         uilog("moved", where);
+        win_log_buttons(win);           /* its controls are elsewhere now */
     }
 }
 

@@ -36,6 +36,7 @@ struct wm {
     int drag_dx, drag_dy;           /* cursor minus window origin */
     struct wm_output out;
     unsigned long frames;           /* composes that flushed something */
+    bool log_at;                    /* windows log their controls' places (win_log_buttons) */
 };
 
 /* NULL when memory is short. The screen starts all damaged. */

@@ -15,6 +15,7 @@
 #include "mgmt/conn.h"
 #include "mgmt/http_parse.h"
 #include "mgmt/http_resp.h"
+#include "arch/x86_64/cpu.h"
 #include "lib/kprintf.h"
 #include "lib/sha256.h"
 #include "lib/string.h"
@@ -123,6 +124,57 @@ void auth_init(const char *spec)
     pw.set = true;
     if (password_ok(AUTH_DEFAULT_PASSWORD, sizeof(AUTH_DEFAULT_PASSWORD) - 1))
         kprintf("hv: mgmt: warning: the admin password is the default one\n");
+}
+
+bool auth_check_password(const char *password)
+{
+    size_t n = strlen(password);
+    return pw.set && n <= AUTH_PASSWORD_MAX && password_ok(password, n);
+}
+
+bool auth_password_set(void)
+{
+    return pw.set;
+}
+
+int auth_make_spec(const char *password, char *spec, size_t len)
+{
+    uint8_t salt[AUTH_SALT_LEN], hash[SHA256_LEN];
+    auth_random(salt, sizeof(salt));
+    if (pbkdf2_hmac_sha256(password, strlen(password), salt, sizeof(salt),
+                           AUTH_ITERATIONS, hash, sizeof(hash)) < 0)
+        return -1;
+    int n = ksnprintf(spec, len, "pbkdf2-sha256$%u$", AUTH_ITERATIONS);
+    for (unsigned i = 0; i < sizeof(salt) && n >= 0 && (size_t)n < len; i++)
+        n += ksnprintf(spec + n, len - (size_t)n, "%02x", salt[i]);
+    if (n >= 0 && (size_t)n < len)
+        n += ksnprintf(spec + n, len - (size_t)n, "$");
+    for (unsigned i = 0; i < sizeof(hash) && n >= 0 && (size_t)n < len; i++)
+        n += ksnprintf(spec + n, len - (size_t)n, "%02x", hash[i]);
+    return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+int auth_set_spec(const char *spec)
+{
+    /* The API reads pw and the sessions in the BSP's tick: swap them with
+     * interrupts off so a login never sees half of each. */
+    uint64_t f = cpu_save_flags();
+    cpu_cli();
+    __typeof__(pw) old = pw;
+    const char *why = parse_spec(spec);
+    if (why)
+        pw = old;
+    else {
+        pw.set = true;
+        memset(sessions, 0, sizeof(sessions));
+    }
+    cpu_restore_flags(f);
+    if (why) {
+        kprintf("hv: auth: new password refused: %s\n", why);
+        return -1;
+    }
+    kprintf("hv: auth: the admin password was changed; API sessions ended\n");
+    return 0;
 }
 
 /* ---- the throttle ---- */

@@ -188,7 +188,6 @@ void net_init(const struct hv_config *cfg, const char *mode_name)
     }
     if (cfg->net_mode == HVCFG_NET_STATIC && !cfg->net_address)
         kprintf("hv: net: warning: net.mode = static without a valid net.address; using DHCP\n");
-    auth_init(cfg->admin_password);        /* a PBKDF2 run: before the lock, not under it */
 
     uint64_t flags = spin_lock_irqsave(&net_lock);
     lwip_init();

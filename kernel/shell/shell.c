@@ -30,11 +30,14 @@ static const struct shell_cmd commands[] = {
     { "ls",       "list a datastore directory: ls [dir]",               cmd_ls },
     { "cat",      "print a text file from the datastore: cat <file>",   cmd_cat },
     { "df",       "datastore usage",                                    cmd_df },
+    { "config",   "HV.CFG: config, config set <key> <value>, config unset <key>", cmd_config },
     { "write",    "replace a datastore file with text: write <file> <text...>", cmd_write },
     { "mkdir",    "make a datastore directory: mkdir <dir>",            cmd_mkdir },
     { "rm",       "remove a datastore file or empty directory: rm <path>", cmd_rm },
     { "cfgloop",  "diagnostic: rewrite <file> <count> times (power-cut test)", cmd_cfgloop },
     { "dsbench",  "diagnostic: datastore write/read throughput with <MiB> (bench/disk.py)", cmd_dsbench },
+    { "desktop",  "the graphical configuration interface (back here with its Shell button)", cmd_desktop },
+    { "guibench", "diagnostic: desktop frame rates: guibench [frames] (bench/gui.py)", cmd_guibench },
     { "fault",    "diagnostic: touch an unmapped address to show the exception dump", cmd_fault },
 };
 
@@ -74,7 +77,7 @@ static void echo(const char *s)
 /* A key, or -- while waiting for one -- the ACPI power button: a server
  * powers off cleanly when its button is pressed (and a VM of hv's does
  * when its host asks it to shut down). */
-static int shell_getc(void)
+int shell_getc(void)
 {
     for (;;) {
         int c = console_trygetc();

@@ -12,7 +12,12 @@ struct shell_cmd {
 /* Split line in place at spaces; returns the word count (at most max). */
 int shell_split(char *line, char **argv, int max);
 
+/* A console key; while waiting, the ACPI power button powers off. */
+int shell_getc(void);
+
 void cmd_mem(int argc, char **argv);
+void cmd_desktop(int argc, char **argv);     /* login.c */
+void cmd_guibench(int argc, char **argv);    /* cmd_gui.c, owner: gui */
 void cmd_cpus(int argc, char **argv);
 void cmd_log(int argc, char **argv);
 void cmd_uptime(int argc, char **argv);
@@ -32,5 +37,6 @@ void cmd_rm(int argc, char **argv);
 void cmd_cfgloop(int argc, char **argv);
 void cmd_dsbench(int argc, char **argv);
 void cmd_vm(int argc, char **argv);          /* cmd_vm.c, owner: vmm */
+void cmd_config(int argc, char **argv);      /* cmd_config.c: HV.CFG on the boot partition */
 
 #endif

@@ -108,6 +108,9 @@ static void test_keyparse(void **state)
     assert_int_equal(keys_of("\x1bx", k), 2);      /* Esc, then x */
     assert_int_equal(k[0], KEY_ESC); assert_int_equal(k[1], 'x');
     assert_int_equal(keys_of("\x1b[Z", k), 0);      /* unknown: dropped */
+    assert_int_equal(keys_of("\x1b[5~\x1b[6~", k), 2);
+    assert_int_equal(k[0], KEY_PGUP); assert_int_equal(k[1], KEY_PGDN);
+    assert_string_equal(key_name(KEY_PGUP), "pgup");
 }
 
 /* --- the compositor --------------------------------------------------------- */
@@ -331,6 +334,103 @@ static void test_progress_and_full_text(void **state)
     fake_wm_free(wm);
 }
 
+/* The places of controls are logged only where the desktop asks (not in
+ * the installer), and again after a drag. */
+static void test_log_buttons(void **state)
+{
+    (void)state;
+    struct wm *wm = fake_wm(400, 300);
+    struct window *win = form(wm);
+    win_log_buttons(win);
+    assert_null(strstr(fake_log, "ui: at="));
+    wm->log_at = true;
+    win_log_buttons(win);
+    struct rect c = win_content(win);
+    char line[64];
+    snprintf(line, sizeof(line), "ui: at=button:Next %d,%d", 40 + c.x + 100 + 40,
+             40 + c.y + 156 + 14);
+    assert_true(fake_log_has(line));
+    assert_true(fake_log_has("ui: at=text:name 150,102"));
+    assert_null(strstr(fake_log, "at=label"));
+    fake_reset();
+    mouse_to(wm, 60, 45, MOUSE_LEFT);
+    mouse_to(wm, 70, 45, MOUSE_LEFT);
+    mouse_to(wm, 70, 45, 0);
+    assert_true(fake_log_has("ui: moved=50,40"));
+    assert_true(fake_log_has("ui: at=text:name 160,102"));
+    fake_wm_free(wm);
+}
+
+static int answers[2];
+static void on_answer(void *ctx, bool yes)
+{
+    (void)ctx;
+    answers[yes]++;
+}
+
+/* A question box: No is focused and is Esc; Yes by click or keys; a
+ * dismissed box answers nothing. */
+static void test_msgbox_ask_and_dismiss(void **state)
+{
+    (void)state;
+    struct wm *wm = fake_wm(400, 300);
+    form(wm);
+    memset(answers, 0, sizeof(answers));
+    assert_non_null(msgbox_ask(wm, "Reboot", "Restart now?", "Yes", "No", on_answer, 0));
+    assert_true(fake_log_has("ui: message=Restart now?"));
+    assert_true(fake_log_has("ui: focus=button:No"));
+    wm_key(wm, KEY_ENTER);
+    assert_int_equal(answers[0], 1);
+    msgbox_ask(wm, "Reboot", "Restart now?", "Yes", "No", on_answer, 0);
+    wm_key(wm, KEY_ESC);
+    assert_int_equal(answers[0], 2);
+    msgbox_ask(wm, "Reboot", "Restart now?", "Yes", "No", on_answer, 0);
+    wm_key(wm, KEY_LEFT);
+    wm_key(wm, ' ');
+    assert_int_equal(answers[1], 1);
+    assert_null(wm->modal);
+    msgbox_ask(wm, "Reboot", "Restart now?", "Yes", "No", on_answer, 0);
+    msgbox_open(wm, "Note", "Hello.", on_close, 0);
+    closed = 0;
+    msgbox_dismiss(wm);
+    assert_null(wm->modal);
+    assert_int_equal(wm->nz, 1);
+    assert_int_equal(closed, 0);
+    assert_int_equal(answers[0] + answers[1], 3);
+    wm_compose(wm);
+    fake_wm_free(wm);
+}
+
+/* Latin-1 letters go into a text field; C1 control bytes do not; a
+ * window's key hook sees keys first. */
+static int hooked;
+static bool hook(struct window *win, int key, void *ctx)
+{
+    (void)win;
+    (void)ctx;
+    hooked++;
+    return key == 'q';
+}
+
+static void test_latin1_and_key_hook(void **state)
+{
+    (void)state;
+    struct wm *wm = fake_wm(400, 300);
+    struct window *win = form(wm);
+    struct widget *t = win_find(win, ID_NAME);
+    win_focus(win, t);
+    wm_key(wm, 0xE7);
+    wm_key(wm, 0x85);
+    wm_key(wm, 0xFF);
+    assert_string_equal(t->text, "\xe7\xff");
+    win->on_key = hook;
+    wm_key(wm, 'q');
+    wm_key(wm, 'r');
+    assert_int_equal(hooked, 2);
+    assert_string_equal(t->text, "\xe7\xffr");
+    fake_wm_free(wm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +445,9 @@ int main(void)
         cmocka_unit_test(test_drag_raise_and_zorder),
         cmocka_unit_test(test_msgbox_is_modal),
         cmocka_unit_test(test_progress_and_full_text),
+        cmocka_unit_test(test_log_buttons),
+        cmocka_unit_test(test_msgbox_ask_and_dismiss),
+        cmocka_unit_test(test_latin1_and_key_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,185 @@
+"""The configuration interface of hypervisor mode (HV.CFG desktop = on),
+driven as a user would: the PS/2 keyboard and mouse through QMP.  Each
+step is followed on COM1 by hv's UI event log ("ui: screen=desk/vms",
+"ui: vm=first-os op=start result=ok", ...) and checked on the screen by
+pixels.  Buttons are found by the log's "ui: at=button:<name> <x>,<y>"
+lines (their centres on the screen), so the tests click where the user
+would see them.  Also the headless console (desktop = off) and turning
+the desktop off and on again."""
+
+import re
+import shutil
+import subprocess
+import time
+
+from hvqemu import Qemu, artifacts_dir, check, require_manual_image, wait_ready
+
+PASSWORD = "hv-admin"   # the image's default (vd/HV.CFG)
+SVM_CPU = "qemu64,+svm,+npt"
+SCREEN = (1024, 768)
+TITLE_BLUE = (0x2C, 0x5A, 0x8C)
+DESKTOP = (0x1E, 0x3A, 0x5C)
+CONSOLE_BG = (0x12, 0x16, 0x1E)     # the text console's background (fbcon.c)
+TEXT = (0x1A, 0x1A, 0x1A)           # theme.h TH_TEXT
+
+
+def image_with(name, extra_cfg):
+    """A private copy of the manual image (autostart off) with lines added
+    to its HV.CFG; returns the copy's path."""
+    d = artifacts_dir()
+    img = d / f"{name}.vhd"
+    shutil.copyfile(require_manual_image(), img)
+    cfg = subprocess.run(["mcopy", "-n", "-i", f"{img}@@1M", "::HV.CFG", "-"],
+                         capture_output=True, text=True)
+    check(cfg.returncode == 0, f"mcopy HV.CFG out of {img}: {cfg.stderr.strip()}")
+    text = cfg.stdout + "\nboot.timeout = 0\n" + extra_cfg
+    path = d / f"{name}-HV.CFG"
+    path.write_text(text)
+    r = subprocess.run(["mcopy", "-o", "-i", f"{img}@@1M", str(path), "::/HV.CFG"],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, f"mcopy HV.CFG into {img}: {r.stderr.strip()}")
+    return img
+
+
+def hv_cfg(img):
+    r = subprocess.run(["mcopy", "-n", "-i", f"{img}@@1M", "::HV.CFG", "-"],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, f"mcopy HV.CFG out of {img}: {r.stderr.strip()}")
+    out = {}
+    for line in r.stdout.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=" in line:
+            k, v = line.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
+
+
+def start(img, accel="tcg", **kw):
+    return Qemu(img, accel=accel, mem=1024, smp=2, cpu=SVM_CPU, **kw)
+
+
+def ui(q, line, timeout=60):
+    """Wait for one UI log line (whole line, literal)."""
+    return q.wait_for(r"ui: " + re.escape(line) + r"\r?\n", timeout)
+
+
+def at(q, what, timeout=60):
+    """Where the screen shows `what` ("button:Start", "row:vms/first-os"):
+    its centre, from the newest "ui: at=" line after the read cursor (the
+    cursor does not move, so several can be looked up per screen)."""
+    rx = r"ui: at=" + re.escape(what) + r" (\d+),(\d+)\r?\n"
+    q.wait_for(rx, timeout, advance=False)
+    x, y = re.findall(rx, q.since())[-1]
+    return int(x), int(y)
+
+
+def button(q, name, timeout=60):
+    return at(q, "button:" + name, timeout)
+
+
+def mouse(q, dx=0, dy=0, btn=None, down=None):
+    events = []
+    if dx:
+        events.append({"type": "rel", "data": {"axis": "x", "value": dx}})
+    if dy:
+        events.append({"type": "rel", "data": {"axis": "y", "value": dy}})
+    if btn:
+        events.append({"type": "btn", "data": {"down": down, "button": btn}})
+    q.qmp("input-send-event", events=events)
+
+
+def move(q, dx, dy):
+    """Relative motion in steps (QEMU's PS/2 queue merges what overflows)."""
+    while dx or dy:
+        sx, sy = max(-100, min(100, dx)), max(-100, min(100, dy))
+        mouse(q, sx, sy)
+        dx, dy = dx - sx, dy - sy
+        time.sleep(0.05)
+
+
+def click(q, xy):
+    move(q, -SCREEN[0], -SCREEN[1])     # into the corner, where the cursor stops
+    move(q, *xy)
+    time.sleep(0.2)
+    mouse(q, btn="left", down=True)
+    time.sleep(0.1)
+    mouse(q, btn="left", down=False)
+
+
+def screen_until(q, name, checks, limit=60):
+    end = time.monotonic() + limit
+    while True:
+        s = q.screendump(name)
+        try:
+            checks(s)
+            return s
+        except AssertionError:
+            if time.monotonic() > end:
+                raise
+        time.sleep(0.5)
+
+
+def blue_run(s, y, x0, x1):
+    """How many pixels of row y in [x0, x1) have the focused title bar's colour."""
+    return sum(1 for x in range(x0, x1, 4) if s.pixel(x, y) == TITLE_BLUE)
+
+
+def unlock(q, password=PASSWORD):
+    ui(q, "screen=desk/lock", q.boot_timeout)
+    q.type_keys(password + "\n")
+    ui(q, "unlock=ok")
+    ui(q, "screen=desk/host")
+
+
+def test_desktop_vms_by_mouse_tcg():
+    """Locked at boot; a wrong password is refused in words; the right one
+    opens the host panel; on the VMs tab the mouse starts first-os, opens
+    its console (its output shows, keys typed there reach it) and stops it."""
+    img = image_with("desk-vms", "desktop = on\n")
+    with start(img) as q:
+        wait_ready(q)
+        ui(q, "screen=desk/lock", q.boot_timeout)
+
+        def locked(s):
+            check(blue_run(s, 200, 0, SCREEN[0]) > 0 or any(
+                blue_run(s, y, 0, SCREEN[0]) > 40 for y in range(100, 500, 10)),
+                "no focused window's title bar on the lock screen")
+        screen_until(q, "lock", locked)
+        q.type_keys("wrong-pass\n")
+        ui(q, "unlock=refused")
+        check("wrong-pass" not in q.text(), "the typed password appeared on COM1")
+        q.send_key("ret")               # the message box's OK
+        q.type_keys(PASSWORD + "\n")
+        ui(q, "unlock=ok")
+        ui(q, "screen=desk/host")
+        check(PASSWORD not in q.text(), "the password appeared on COM1")
+
+        click(q, button(q, "VMs"))
+        ui(q, "screen=desk/vms")
+        click(q, at(q, "row:vms/first-os"))
+        start_at = button(q, "Start")
+        console_at = button(q, "Console")
+        stop_at = button(q, "Stop")
+        click(q, start_at)
+        ui(q, "vm=first-os op=start result=ok")
+        q.wait_for(r"\[vm:first-os\] hv: ready mode=os", 240)
+        click(q, console_at)
+        ui(q, "console=first-os open")
+        time.sleep(1)
+        q.type_keys("uptime\n", gap=0.3)
+        q.wait_for(r"\[vm:first-os\] up \d+\.\d+ s", 120)
+
+        def console_shown(s):
+            # the first console window (x 20, y 44, 680 wide) is on top and
+            # focused, and its view has the guest's text in it
+            blue = blue_run(s, 44 + 6, 20, 700)
+            check(blue > 120, f"no focused console title bar at y 50 ({blue} blue samples)")
+            ink = sum(1 for x in range(30, 690, 2) for y in range(80, 430, 2)
+                      if s.pixel(x, y) == TEXT)
+            check(ink > 400, f"the console view shows no text ({ink} text samples)")
+        screen_until(q, "console", console_shown)
+        q.send_key("esc")
+        ui(q, "console=first-os close")
+        click(q, stop_at)
+        ui(q, "vm=first-os op=stop result=ok")
+        q.wait_for(r"vm first-os: stopped", 60)
