@@ -59,18 +59,27 @@ def start(img, accel="tcg", **kw):
 
 
 def ui(q, line, timeout=60):
-    """Wait for one UI log line (whole line, literal)."""
-    return q.wait_for(r"ui: " + re.escape(line) + r"\r?\n", timeout)
+    """Wait for one UI log line (whole line, literal).  A new screen
+    ("screen=...") is where at() starts looking for controls."""
+    m = q.wait_for(r"ui: " + re.escape(line) + r"\r?\n", timeout)
+    if line.startswith("screen="):
+        q.screen_pos = m.start()
+    return m
 
 
 def at(q, what, timeout=60):
     """Where the screen shows `what` ("button:Start", "row:vms/first-os"):
-    its centre, from the newest "ui: at=" line after the read cursor (the
-    cursor does not move, so several can be looked up per screen)."""
-    rx = r"ui: at=" + re.escape(what) + r" (\d+),(\d+)\r?\n"
-    q.wait_for(rx, timeout, advance=False)
-    x, y = re.findall(rx, q.since())[-1]
-    return int(x), int(y)
+    its centre, from the newest "ui: at=" line since the current screen or
+    window was built (the read cursor does not move)."""
+    rx = re.compile(r"ui: at=" + re.escape(what) + r" (\d+),(\d+)\r?\n")
+    end = time.monotonic() + timeout
+    while True:
+        found = rx.findall(q.text(), getattr(q, "screen_pos", 0))
+        if found:
+            return int(found[-1][0]), int(found[-1][1])
+        check(time.monotonic() < end, f"no {what} on the screen within {timeout} s; "
+              f"serial tail:\n{q.tail()}")
+        time.sleep(0.2)
 
 
 def button(q, name, timeout=60):
@@ -183,3 +192,162 @@ def test_desktop_vms_by_mouse_tcg():
         click(q, stop_at)
         ui(q, "vm=first-os op=stop result=ok")
         q.wait_for(r"vm first-os: stopped", 60)
+
+
+def fill(q, field, text, old=16):
+    """Click a text field, empty it (up to `old` characters) and type text.
+    Keys are paced: QEMU's PS/2 queue drops what overflows it."""
+    click(q, at(q, "text:" + field))
+    # no focus line when it had the focus already: give the click time to
+    # land before keys (hv reads the keyboard before the mouse each round)
+    time.sleep(0.5)
+    q.send_key("end")
+    for _ in range(old):
+        q.send_key("backspace", hold_ms=30)
+        time.sleep(0.08)
+    q.type_keys(text, gap=0.15)
+
+
+def settings(q):
+    click(q, button(q, "Settings"))
+    ui(q, "screen=desk/settings")
+
+
+def answer(q, name):
+    """Press a message box's (or question's) button by mouse."""
+    click(q, button(q, name))
+
+
+def test_desktop_settings_persist_tcg():
+    """Settings by mouse and keyboard: an empty host name and a bad address
+    are refused in words; a static address and a new host name are saved to
+    HV.CFG, and after Reboot (confirmed) hv comes up with them."""
+    img = image_with("desk-settings", "desktop = on\n")
+    nic = ["-nic", "user,model=e1000"]
+    with start(img, writable=True, extra_args=nic) as q:
+        unlock(q)
+        settings(q)
+        fill(q, "hostname", "")
+        click(q, button(q, "Save"))
+        ui(q, "settings=refused")
+        m = q.wait_for(r"ui: message=(.*)\r?\n")
+        check("host name" in m.group(1).lower(), f"empty host name refused how? {m.group(1)!r}")
+        answer(q, "OK")
+        fill(q, "hostname", "desk-renamed")
+        click(q, at(q, "check:dhcp"))
+        ui(q, "click=check:dhcp")
+        fill(q, "address", "10.0.2.300/24")
+        click(q, button(q, "Save"))
+        ui(q, "settings=refused")
+        m = q.wait_for(r"ui: message=(.*)\r?\n")
+        check("address" in m.group(1).lower(), f"bad address refused how? {m.group(1)!r}")
+        answer(q, "OK")
+        fill(q, "address", "10.0.2.50/24")
+        fill(q, "gateway", "10.0.2.2")
+        click(q, button(q, "Save"))
+        ui(q, "settings=saved")
+        answer(q, "OK")
+        click(q, button(q, "Reboot"))
+        m = q.wait_for(r"ui: message=(.*)\r?\n")
+        answer(q, "Yes")
+        ui(q, "power=reboot")
+        m = q.wait_for(r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n", q.boot_timeout)
+        check(m.group(1) == "10.0.2.50", f"after the reboot ip={m.group(1)}, want the static 10.0.2.50")
+        ui(q, "window=hv - desk-renamed")
+        ui(q, "screen=desk/lock")
+    cfg = hv_cfg(img)
+    want = {"hostname": "desk-renamed", "net.mode": "static", "net.address": "10.0.2.50/24",
+            "net.gateway": "10.0.2.2", "desktop": "on"}
+    for k, v in want.items():
+        check(cfg.get(k) == v, f"HV.CFG {k} = {cfg.get(k)!r}, want {v!r}")
+    check(cfg.get("admin.password", "").startswith("pbkdf2-sha256$"),
+          "HV.CFG lost admin.password")
+
+
+def test_desktop_password_and_lock_tcg():
+    """Changing the password asks for the current one (a wrong one and a
+    mismatch are refused in words); Lock locks; the old password no longer
+    unlocks, the new one does, and it is in HV.CFG."""
+    img = image_with("desk-password", "desktop = on\n")
+    with start(img, writable=True) as q:
+        unlock(q)
+        settings(q)
+        click(q, button(q, "Change password"))
+        ui(q, "screen=desk/password")
+        fill(q, "current", "not-it-at-all")
+        fill(q, "new", "brand-new-pw")
+        fill(q, "new again", "brand-new-pw")
+        click(q, button(q, "Change"))
+        ui(q, "password=refused")
+        answer(q, "OK")
+        m = q.wait_for(r"ui: message=(.*)\r?\n")
+        check("current" in m.group(1).lower(), f"wrong current password refused how? {m.group(1)!r}")
+        fill(q, "current", PASSWORD)
+        fill(q, "new", "brand-new-pw")
+        fill(q, "new again", "brand-new-px")
+        click(q, button(q, "Change"))
+        ui(q, "password=refused")
+        m = q.wait_for(r"ui: message=(.*)\r?\n")
+        check("match" in m.group(1).lower(), f"mismatch refused how? {m.group(1)!r}")
+        answer(q, "OK")
+        fill(q, "current", PASSWORD)
+        fill(q, "new", "brand-new-pw")
+        fill(q, "new again", "brand-new-pw")
+        click(q, button(q, "Change"))
+        ui(q, "password=changed")
+        ui(q, "window=Password changed")
+        answer(q, "OK")
+        check("hv: auth: the admin password was changed" in q.text(),
+              "no word from auth that the live password changed")
+        click(q, button(q, "Lock"))
+        ui(q, "locked=user")
+        ui(q, "screen=desk/lock")
+        q.type_keys(PASSWORD + "\n")
+        ui(q, "unlock=refused")
+        answer(q, "OK")
+        q.type_keys("brand-new-pw\n")
+        ui(q, "unlock=ok")
+        check("brand-new-pw" not in q.text(), "the new password appeared on COM1")
+    check(hv_cfg(img).get("admin.password") != hv_cfg(require_manual_image()).get("admin.password"),
+          "HV.CFG still has the old password hash")
+
+
+def test_desktop_off_and_on_tcg():
+    """Desktop after boot off: saved, and after a reboot the screen shows the
+    headless console (host name, where to manage it, a login); a wrong
+    password is refused, the right one opens the recovery shell, where
+    `config set desktop on` and a reboot bring the desktop back."""
+    img = image_with("desk-onoff", "desktop = on\n")
+    with start(img, writable=True) as q:
+        unlock(q)
+        settings(q)
+        click(q, at(q, "check:desktop"))
+        ui(q, "click=check:desktop")
+        click(q, button(q, "Save"))
+        ui(q, "settings=saved")
+        answer(q, "OK")
+        click(q, button(q, "Reboot"))
+        answer(q, "Yes")
+        ui(q, "power=reboot")
+        wait_ready(q)
+        q.wait_for(r"headless \(desktop = off\)")
+        q.wait_for(r"recovery shell needs the admin password")
+        q.wait_for(r"hv login: password: ")
+
+        def headless(s):
+            check(s.pixel(600, 500) == CONSOLE_BG,
+                  f"headless screen: pixel (600,500) is {s.pixel(600, 500)}, want the console's")
+        screen_until(q, "headless", headless)
+        q.type_keys("guess\n")
+        q.wait_for(r"hv: console login: wrong password")
+        q.type_keys(PASSWORD + "\n")
+        q.wait_for(r"hv: console login: ok")
+        q.wait_for(r"(?m)^hv# ")
+        check(PASSWORD not in q.text(), "the password was echoed")
+        q.send_slow("config set desktop on\r")
+        q.wait_for(r"saved")
+        q.send_slow("reboot\r")
+        wait_ready(q)
+        ui(q, "screen=desk/lock", q.boot_timeout)
+        screen_until(q, "desktop-back", lambda s: check(
+            s.pixel(600, 740) == DESKTOP, f"desktop colour missing: {s.pixel(600, 740)}"))
