@@ -142,6 +142,16 @@ static int press_dead(struct kbd_state *st, uint8_t dead, char out[4])
     return 0;
 }
 
+/* ESC [ n ~: Delete, Page Up, Page Down, as a VT220 sends them. */
+static int tilde_seq(char out[4], char n)
+{
+    out[0] = 0x1B;
+    out[1] = '[';
+    out[2] = n;
+    out[3] = '~';
+    return 4;
+}
+
 static int esc_seq(char out[4], char final)
 {
     out[0] = 0x1B;
@@ -171,7 +181,9 @@ static int extended(struct kbd_state *st, uint8_t code, bool up, char out[4])
     case 0x4B: return esc_seq(out, 'D');
     case 0x47: return esc_seq(out, 'H');
     case 0x4F: return esc_seq(out, 'F');
-    case 0x53: out[0] = 0x1B; out[1] = '['; out[2] = '3'; out[3] = '~'; return 4;
+    case 0x53: return tilde_seq(out, '3');
+    case 0x49: return tilde_seq(out, '5');      /* Page Up */
+    case 0x51: return tilde_seq(out, '6');      /* Page Down */
     case 0x1C: return emit(st, '\r', out);
     case 0x35: return emit(st, '/', out);
     default: return 0;          /* includes the fake shifts 0x2A/0x36 of Print Screen */

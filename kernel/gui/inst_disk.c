@@ -12,15 +12,14 @@
 #include "gui/inst_disk.h"
 #include "dev/timer.h"
 #include "fs/fat.h"
-#include "crypto/crypto.h"
+#include "dev/kbd.h"
+#include "lib/hvcfg.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "mgmt/auth.h"
 
 #define CHUNK 128u                      /* sectors per read/write */
 #define SLICE_NS 40000000ull            /* work per loop round */
-#define PBKDF2_ITERATIONS 20000u
-#define SALT_LEN 16
 
 struct job {
     struct blk_disk *src, *dst;
@@ -123,20 +122,11 @@ static int begin(void *ctx, const struct inst_choices *c, const struct inst_disk
         }
     }
     /* The password, salted and stretched as tools/hvpasswd.py does. */
-    uint8_t salt[SALT_LEN], hash[32];
-    auth_random(salt, sizeof(salt));
-    if (pbkdf2_hmac_sha256(c->password, strlen(c->password), salt, sizeof(salt),
-                           PBKDF2_ITERATIONS, hash, sizeof(hash)) < 0) {
+    char spec[HVCFG_ADMIN_PASSWORD_MAX + 1];
+    if (auth_make_spec(c->password, spec, sizeof(spec)) < 0) {
         ksnprintf(why, len, "Not enough memory to hash the password.");
         return -1;
     }
-    char spec[160];
-    int n = ksnprintf(spec, sizeof(spec), "pbkdf2-sha256$%u$", PBKDF2_ITERATIONS);
-    for (unsigned i = 0; i < sizeof(salt); i++)
-        n += ksnprintf(spec + n, sizeof(spec) - (size_t)n, "%02x", salt[i]);
-    n += ksnprintf(spec + n, sizeof(spec) - (size_t)n, "$");
-    for (unsigned i = 0; i < sizeof(hash); i++)
-        n += ksnprintf(spec + n, sizeof(spec) - (size_t)n, "%02x", hash[i]);
     job.cfg_len = installer_config_text(c, spec, job.cfg, sizeof(job.cfg));
     if (job.cfg_len < 0 || job.end == 0 || job.boot_sectors == 0) {
         ksnprintf(why, len, "The boot disk's layout is not hv's: nothing to copy.");
@@ -217,7 +207,13 @@ static int step(void *ctx, char *why, unsigned len)
     return write_config(why, len);
 }
 
-static const struct inst_backend backend = { begin, step, 0 };
+static void set_layout(void *ctx, int layout)
+{
+    (void)ctx;
+    kbd_set_layout((unsigned)layout);
+}
+
+static const struct inst_backend backend = { begin, step, 0, set_layout };
 
 const struct inst_backend *inst_disk_backend(uint32_t boot_lba)
 {

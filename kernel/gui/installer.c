@@ -264,6 +264,8 @@ static void save(struct installer *ins)
     case INST_KEYBOARD:
         if ((x = win_find(w, ID_LIST)) && x->value >= 0)
             ins->c.layout = x->value;
+        if (ins->be && ins->be->set_layout)
+            ins->be->set_layout(ins->be->ctx, ins->c.layout);
         break;
     case INST_DISK:
         if ((x = win_find(w, ID_LIST)))

@@ -46,6 +46,9 @@ struct inst_backend {
                  char *why, unsigned len);      /* 0, or negative with why */
     int (*step)(void *ctx, char *why, unsigned len);    /* percent done, or negative */
     void *ctx;
+    /* The layout chosen, applied to this keyboard at once, so the password
+     * typed next is the one the installed system will read; may be NULL. */
+    void (*set_layout)(void *ctx, int layout);
 };
 
 struct installer {

@@ -51,7 +51,15 @@ static int fake_step(void *ctx, char *why, unsigned len)
     return v;
 }
 
-static const struct inst_backend fake_be = { fake_begin, fake_step, 0 };
+static int applied_layout = -1;
+
+static void fake_set_layout(void *ctx, int layout)
+{
+    (void)ctx;
+    applied_layout = layout;
+}
+
+static const struct inst_backend fake_be = { fake_begin, fake_step, 0, fake_set_layout };
 static const struct inst_backend *use_be;
 
 static void keys(struct wm *wm, const char *s)
@@ -68,6 +76,27 @@ static struct wm *start(int ndisks)
     wm_compose(wm);
     assert_true(fake_log_has("ui: screen=installer/welcome"));
     return wm;
+}
+
+/* The layout applies when the keyboard step is left, so the password is
+ * typed on the layout the installed system will use. */
+static void test_layout_applied_at_once(void **state)
+{
+    (void)state;
+    use_be = &fake_be;
+    applied_layout = -1;
+    struct wm *wm = start(3);
+    keys(wm, "\n");
+    wm_key(wm, KEY_DOWN);
+    assert_int_equal(applied_layout, -1);
+    keys(wm, "\n");
+    assert_int_equal(applied_layout, INST_LAYOUT_BR_ABNT2);
+    wm_key(wm, KEY_ESC);                    /* back to the keyboard step */
+    wm_key(wm, KEY_UP);
+    wm_key(wm, KEY_ESC);                    /* and back again: leaving saves */
+    assert_int_equal(applied_layout, INST_LAYOUT_US);
+    fake_wm_free(wm);
+    use_be = 0;
 }
 
 static void test_walk_forward_and_back(void **state)
@@ -352,6 +381,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_walk_forward_and_back),
+        cmocka_unit_test(test_layout_applied_at_once),
         cmocka_unit_test(test_network_refusals),
         cmocka_unit_test(test_password_refusals),
         cmocka_unit_test(test_summary_and_mouse),

@@ -60,6 +60,8 @@ static void test_arrows_and_specials(void **state)
     assert_string_equal(FEED(&st, 0xE0, 0x50, 0xE0, 0x4D, 0xE0, 0x4B), "\x1b[B\x1b[C\x1b[D");
     assert_string_equal(FEED(&st, 0x1C, 0x0E, 0x39, 0x01), "\r\b \x1b");
     assert_string_equal(FEED(&st, 0xE0, 0x53), "\x1b[3~");
+    assert_string_equal(FEED(&st, 0xE0, 0x49), "\x1b[5~");
+    assert_string_equal(FEED(&st, 0xE0, 0x51), "\x1b[6~");
     /* Print Screen's fake shift must not stick */
     assert_string_equal(FEED(&st, 0xE0, 0x2A, 0xE0, 0x37, 0x1E), "a");
     /* Pause produces nothing and eats its own bytes */
