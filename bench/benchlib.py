@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "system"))
 import hvqemu  # noqa: E402
-from vmcases import HOST_PROMPT, free_kib, run  # noqa: E402,F401 -- shell helpers
+from vmcases import HOST_PROMPT, free_kib, run, to_shell  # noqa: E402,F401 -- shell helpers
 
 SVM_CPU = "qemu64,+svm,+npt"
 
@@ -24,19 +24,6 @@ def prepare(image, hint, sub=None):
     hvqemu.set_test(sub or "bench", hvqemu.BUILD / "bench" / (sub or ""))
     hvqemu.kill_qemus_on_signals()
     return image
-
-
-def to_shell(m):
-    """A started machine (Qemu or Bochs) with hv booted from menu entry 1 to
-    its shell prompt; killed if it does not get there."""
-    try:
-        hvqemu.boot_entry(m, 1)
-        m.wait_for(r"hv: shell ready", 300)
-        m.wait_for(HOST_PROMPT, 120)
-    except BaseException:
-        m.kill()
-        raise
-    return m
 
 
 def exits_total(m, name):

@@ -171,12 +171,12 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     cpu_sti();
     kbd_init();
     kbd_set_layout(config.keyboard);
-    smp_init();
-    pci_init();
-    blk_probe_all();
     /* The admin password guards the API and the local console alike, so
      * it is read whether or not there is a network card. */
     auth_init(config.admin_password);
+    smp_init();
+    pci_init();
+    blk_probe_all();
     net_init(&config, hvcfg_mode_name(bi.boot_mode));
     datastore_init(&bi);
     if (bi.boot_mode == HV_MODE_HYPERVISOR)

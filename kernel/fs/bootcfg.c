@@ -11,17 +11,16 @@
 #include "lib/errno.h"
 #include "lib/hvcfg.h"
 #include "lib/hvcfg_edit.h"
+#include "arch/x86_64/trylock.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 
 #define PATH "HV.CFG"
-#define RFLAGS_IF (1u << 9)
-
 static struct blk_disk *disk;           /* NULL: no boot partition found */
 static struct blkdev part;              /* its partition 1 */
 static uint32_t boot_lba;
 
-/* 0 when free, else the holder's CPU index + 1 (see datastore.c). */
+/* The volume's lock, as the datastore's (arch/x86_64/trylock.h). */
 static volatile uint32_t holder;
 
 /* Under the lock: the volume (about 13 KiB), the file as read and the
@@ -47,22 +46,12 @@ void bootcfg_init(const struct hv_bootinfo *bi)
 
 static int lock_take(void)
 {
-    uint32_t me = this_cpu()->index + 1;
-    bool may_wait = cpu_save_flags() & RFLAGS_IF;
-    for (;;) {
-        uint32_t seen = 0;
-        if (__atomic_compare_exchange_n(&holder, &seen, me, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
-            return 0;
-        if (!may_wait || seen == me)
-            return -E_BUSY;
-        cpu_pause();
-    }
+    return trylock_take(&holder) ? 0 : -E_BUSY;
 }
 
 static void lock_give(void)
 {
-    __atomic_store_n(&holder, 0, __ATOMIC_RELEASE);
+    trylock_give(&holder);
 }
 
 __attribute__((format(printf, 3, 4)))

@@ -7,16 +7,15 @@
 #include "arch/x86_64/percpu.h"
 #include "dev/blk.h"
 #include "mm/heap.h"
+#include "arch/x86_64/trylock.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 
 #define DS_PART_NO 2
 #define DS_LABEL   "HVDATA"
 
-/* The lock: 0 when free, else the holder's CPU index + 1, so a caller can
- * tell "held by the code I interrupted" (waiting would never end) from
- * "held by another CPU" (it will be released). A compare-and-swap lock,
- * not a ticket lock, because a waiter must be able to give up. */
+/* The volume's lock (arch/x86_64/trylock.h): tick paths must be able to
+ * give up rather than wait for the code they interrupted. */
 static volatile uint32_t ds_holder;
 static struct fat_vol *ds_vol;           /* NULL: no datastore */
 static struct blkdev ds_part, ds_dev;   /* the partition, and it behind the cache */
@@ -213,26 +212,14 @@ void datastore_init(const struct hv_bootinfo *bi)
     ds_vol = v;
 }
 
-#define RFLAGS_IF (1u << 9)
-
 static int lock_take(void)
 {
-    uint32_t me = this_cpu()->index + 1;
-    bool may_wait = cpu_save_flags() & RFLAGS_IF;
-    for (;;) {
-        uint32_t seen = 0;
-        if (__atomic_compare_exchange_n(&ds_holder, &seen, me, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
-            return 0;
-        if (!may_wait || seen == me)
-            return -DS_EBUSY;
-        cpu_pause();
-    }
+    return trylock_take(&ds_holder) ? 0 : -DS_EBUSY;
 }
 
 static void lock_give(void)
 {
-    __atomic_store_n(&ds_holder, 0, __ATOMIC_RELEASE);
+    trylock_give(&ds_holder);
 }
 
 int ds_enter(struct fat_vol **v)

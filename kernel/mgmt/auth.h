@@ -18,6 +18,9 @@
 #define AUTH_PASSWORD_MAX     128                  /* bytes */
 #define AUTH_SALT_LEN         16                   /* bytes of a new password's salt */
 #define AUTH_ITERATIONS       20000                /* of a new password's PBKDF2 */
+/* vd/HV.CFG's admin.password line: the documented default password. */
+#define AUTH_DEFAULT_SPEC     "pbkdf2-sha256$20000$e06321bf3cb695a318c8b5580998a941$" \
+                              "d558578d5cd2ad4e80a895d67820d2b7a31409a97f3b9bbba5666435422fc5b1"
 #define AUTH_DEFAULT_PASSWORD "hv-admin"           /* the test image's; README: change it */
 
 /* spec: HV.CFG's admin.password ("" when not set). Reports a malformed

@@ -12,9 +12,9 @@ import re
 import shutil
 import struct
 import subprocess
-from pathlib import Path
 
-from hvqemu import Qemu, artifacts_dir, boot_entry, check, require_image, variants, wait_menu
+from hvqemu import Qemu, artifacts_dir, check, require_image, variants, wait_menu
+from vmcases import to_shell
 
 PROMPT = r"hv# "
 MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", MTOOLS_NO_VFAT="0")
@@ -61,13 +61,6 @@ def run(q, cmd, limit=60):
     return out.split(cmd, 1)[1].lstrip("\n") if cmd in out else out
 
 
-def to_shell(q):
-    """From the boot menu to the recovery shell's prompt."""
-    boot_entry(q, 4)
-    q.wait_for(r"hv: shell ready")
-    q.wait_for(PROMPT, 60)
-
-
 def config_lines(out):
     """`config`'s output as the file's lines (the kernel log may interleave
     lines starting with "hv: " -- none of HV.CFG's do)."""
@@ -90,7 +83,7 @@ def _config(accel):
     # a NIC, so that `net` has an interface and shows the host name in use
     nic = ("-netdev", "user,id=n0", "-device", "e1000,netdev=n0")
     with Qemu(img, accel=accel, writable=True, extra_args=nic) as q:
-        to_shell(q)
+        to_shell(q, 4)
         out = run(q, "config")
         check(config_lines(out) == before.splitlines(),
               f"`config` does not print HV.CFG as it is on the disk:\n{out}")

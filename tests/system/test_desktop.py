@@ -7,11 +7,12 @@ lines (their centres on the screen), so the tests click where the user
 would see them.  Also the headless console (desktop = off) and turning
 the desktop off and on again."""
 
-import re
 import shutil
 import subprocess
 import time
 
+import desktop_ui
+from desktop_ui import at, screen_until
 from hvqemu import Qemu, artifacts_dir, check, require_manual_image, wait_ready
 
 PASSWORD = "hv-admin"   # the image's default (vd/HV.CFG)
@@ -59,73 +60,17 @@ def start(img, accel="tcg", **kw):
 
 
 def ui(q, line, timeout=60):
-    """Wait for one UI log line (whole line, literal).  A new screen
-    ("screen=...") is where at() starts looking for controls."""
-    m = q.wait_for(r"ui: " + re.escape(line) + r"\r?\n", timeout)
-    if line.startswith("screen="):
-        q.screen_pos = m.start()
-    return m
+    return desktop_ui.ui(q, line, timeout)
 
 
-def at(q, what, timeout=60):
-    """Where the screen shows `what` ("button:Start", "row:vms/first-os"):
-    its centre, from the newest "ui: at=" line since the current screen or
-    window was built (the read cursor does not move)."""
-    rx = re.compile(r"ui: at=" + re.escape(what) + r" (\d+),(\d+)\r?\n")
-    end = time.monotonic() + timeout
-    while True:
-        found = rx.findall(q.text(), getattr(q, "screen_pos", 0))
-        if found:
-            return int(found[-1][0]), int(found[-1][1])
-        check(time.monotonic() < end, f"no {what} on the screen within {timeout} s; "
-              f"serial tail:\n{q.tail()}")
-        time.sleep(0.2)
+def click(q, xy):
+    """A click that lets hv see it before any key that follows."""
+    desktop_ui.click(q, *xy)
+    time.sleep(0.2)
 
 
 def button(q, name, timeout=60):
     return at(q, "button:" + name, timeout)
-
-
-def mouse(q, dx=0, dy=0, btn=None, down=None):
-    events = []
-    if dx:
-        events.append({"type": "rel", "data": {"axis": "x", "value": dx}})
-    if dy:
-        events.append({"type": "rel", "data": {"axis": "y", "value": dy}})
-    if btn:
-        events.append({"type": "btn", "data": {"down": down, "button": btn}})
-    q.qmp("input-send-event", events=events)
-
-
-def move(q, dx, dy):
-    """Relative motion in steps (QEMU's PS/2 queue merges what overflows)."""
-    while dx or dy:
-        sx, sy = max(-100, min(100, dx)), max(-100, min(100, dy))
-        mouse(q, sx, sy)
-        dx, dy = dx - sx, dy - sy
-        time.sleep(0.05)
-
-
-def click(q, xy):
-    move(q, -SCREEN[0], -SCREEN[1])     # into the corner, where the cursor stops
-    move(q, *xy)
-    time.sleep(0.2)
-    mouse(q, btn="left", down=True)
-    time.sleep(0.1)
-    mouse(q, btn="left", down=False)
-
-
-def screen_until(q, name, checks, limit=60):
-    end = time.monotonic() + limit
-    while True:
-        s = q.screendump(name)
-        try:
-            checks(s)
-            return s
-        except AssertionError:
-            if time.monotonic() > end:
-                raise
-        time.sleep(0.5)
 
 
 def blue_run(s, y, x0, x1):
@@ -218,6 +163,16 @@ def answer(q, name):
     click(q, button(q, name))
 
 
+def refused(q, press, what, word):
+    """Press a button; hv refuses (`ui: <what>=refused`) with a message
+    that names `word`; OK closes it."""
+    click(q, button(q, press))
+    ui(q, f"{what}=refused")
+    m = q.wait_for(r"ui: message=(.*)\r?\n")
+    check(word in m.group(1).lower(), f"refused, but how? {m.group(1)!r} (want {word!r})")
+    answer(q, "OK")
+
+
 def test_desktop_settings_persist_tcg():
     """Settings by mouse and keyboard: an empty host name and a bad address
     are refused in words; a static address and a new host name are saved to
@@ -228,20 +183,12 @@ def test_desktop_settings_persist_tcg():
         unlock(q)
         settings(q)
         fill(q, "hostname", "")
-        click(q, button(q, "Save"))
-        ui(q, "settings=refused")
-        m = q.wait_for(r"ui: message=(.*)\r?\n")
-        check("host name" in m.group(1).lower(), f"empty host name refused how? {m.group(1)!r}")
-        answer(q, "OK")
+        refused(q, "Save", "settings", "host name")
         fill(q, "hostname", "desk-renamed")
         click(q, at(q, "check:dhcp"))
         ui(q, "click=check:dhcp")
         fill(q, "address", "10.0.2.300/24")
-        click(q, button(q, "Save"))
-        ui(q, "settings=refused")
-        m = q.wait_for(r"ui: message=(.*)\r?\n")
-        check("address" in m.group(1).lower(), f"bad address refused how? {m.group(1)!r}")
-        answer(q, "OK")
+        refused(q, "Save", "settings", "address")
         fill(q, "address", "10.0.2.50/24")
         fill(q, "gateway", "10.0.2.2")
         click(q, button(q, "Save"))
@@ -277,19 +224,11 @@ def test_desktop_password_and_lock_tcg():
         fill(q, "current", "not-it-at-all")
         fill(q, "new", "brand-new-pw")
         fill(q, "new again", "brand-new-pw")
-        click(q, button(q, "Change"))
-        ui(q, "password=refused")
-        answer(q, "OK")
-        m = q.wait_for(r"ui: message=(.*)\r?\n")
-        check("current" in m.group(1).lower(), f"wrong current password refused how? {m.group(1)!r}")
+        refused(q, "Change", "password", "current")
         fill(q, "current", PASSWORD)
         fill(q, "new", "brand-new-pw")
         fill(q, "new again", "brand-new-px")
-        click(q, button(q, "Change"))
-        ui(q, "password=refused")
-        m = q.wait_for(r"ui: message=(.*)\r?\n")
-        check("match" in m.group(1).lower(), f"mismatch refused how? {m.group(1)!r}")
-        answer(q, "OK")
+        refused(q, "Change", "password", "match")
         fill(q, "current", PASSWORD)
         fill(q, "new", "brand-new-pw")
         fill(q, "new again", "brand-new-pw")

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 from hvqemu import Qemu, boot_entry, check, require_image, timeout
+from vmcases import to_shell
 
 PROMPT = r"hv# "
 MIB = 1 << 20
@@ -86,16 +87,8 @@ def expect_disk(disks, name, model, size_text, ss, count, scheme, nparts=None):
 
 
 def _boot_shell(extra, machine="pc"):
-    q = Qemu(require_image(), accel="tcg", smp=1, mem=512,
-             extra_args=("-machine", machine, *extra))
-    try:
-        boot_entry(q, 4)
-        q.wait_for(r"hv: shell ready", 180)
-        q.wait_for(PROMPT, 60)
-    except BaseException:
-        q.kill()
-        raise
-    return q
+    return to_shell(Qemu(require_image(), accel="tcg", smp=1, mem=512,
+                         extra_args=("-machine", machine, *extra)), 4)
 
 
 @timeout(420)

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 
+from desktop_ui import click, mouse, mouse_to, move, screen_until, ui
 from hvqemu import Qemu, boot_entry, check, free_port, require_image, variants
 
 SCREEN = (1024, 768)
@@ -24,11 +25,6 @@ DESKTOP = (0x1E, 0x3A, 0x5C)
 ERROR_RED = (0xB0, 0x10, 0x10)
 NEXT = (CONTENT[0] + 656 - 20 - 55, CONTENT[1] + 442 - 20 - 16)    # centre of Next
 BACK = (NEXT[0] - 122, NEXT[1])
-
-
-def _ui(q, line, timeout=30):
-    """Wait for one UI log line (whole line, literal)."""
-    return q.wait_for(r"ui: " + re.escape(line) + r"\r?\n", timeout)
 
 
 def _start(accel, extra_disk=True):
@@ -43,27 +39,11 @@ def _start(accel, extra_disk=True):
     q = Qemu(require_image(), accel=accel, mem=512, extra_args=args)
     try:
         boot_entry(q, 3)
-        _ui(q, "screen=installer/welcome", q.boot_timeout)
+        ui(q, "screen=installer/welcome", q.boot_timeout)
     except BaseException:
         q.kill()
         raise
     return q
-
-
-def _screen_until(q, name, checks, limit=60):
-    """A screenshot that passes checks(screen) (which raises AssertionError
-    when not).  The UI log line comes as a change is made, the screen when
-    it is next composed: a moment later, seconds under nested KVM."""
-    end = time.monotonic() + limit
-    while True:
-        s = q.screendump(name)
-        try:
-            checks(s)
-            return s
-        except AssertionError:
-            if time.monotonic() > end:
-                raise
-        time.sleep(0.5)
 
 
 def _title_bar_at(s, x, y, w, color, what):
@@ -91,71 +71,71 @@ def _walk(accel):
             s.assert_text("the welcome text", min_rows=40, x0=CONTENT[0] + 20,
                           y0=CONTENT[1] + 64, x1=CONTENT[0] + 620, y1=CONTENT[1] + 260)
             s.assert_text("the top bar", min_rows=8, x0=0, y0=0, x1=400, y1=24)
-        _screen_until(q, "welcome", welcome)
+        screen_until(q, "welcome", welcome)
 
         _key(q, "ret")
-        _ui(q, "screen=installer/keyboard")
-        _ui(q, "focus=list:layouts")
+        ui(q, "screen=installer/keyboard")
+        ui(q, "focus=list:layouts")
         _key(q, "down")
-        _ui(q, "select=Portuguese (Brazil, ABNT2)")
+        ui(q, "select=Portuguese (Brazil, ABNT2)")
         _key(q, "ret")
-        _ui(q, "screen=installer/disk")
-        _screen_until(q, "disk", lambda s: s.assert_text(
+        ui(q, "screen=installer/disk")
+        screen_until(q, "disk", lambda s: s.assert_text(
             "the disk list", min_rows=20, x0=CONTENT[0] + 20, y0=CONTENT[1] + 92,
             x1=CONTENT[0] + 636, y1=CONTENT[1] + 150))
         _key(q, "ret")
-        _ui(q, "screen=installer/network")
+        ui(q, "screen=installer/network")
         # back twice and forward again: the layout chosen is kept
         _key(q, "esc")
-        _ui(q, "screen=installer/disk")
+        ui(q, "screen=installer/disk")
         _key(q, "esc")
-        _ui(q, "screen=installer/keyboard")
+        ui(q, "screen=installer/keyboard")
         _key(q, "ret")
-        _ui(q, "screen=installer/disk")
+        ui(q, "screen=installer/disk")
         _key(q, "ret")
-        _ui(q, "screen=installer/network")
-        _ui(q, "focus=check:Get the address by DHCP")
+        ui(q, "screen=installer/network")
+        ui(q, "focus=check:Get the address by DHCP")
         _key(q, "spc")                                  # DHCP off, no address typed
-        _ui(q, "press=check:Get the address by DHCP")
+        ui(q, "press=check:Get the address by DHCP")
         _key(q, "ret")
-        _ui(q, "refused=The static address must look like 192.168.1.20/24.")
+        ui(q, "refused=The static address must look like 192.168.1.20/24.")
         _key(q, "ret")
-        _ui(q, "press=button:OK")
+        ui(q, "press=button:OK")
         _key(q, "spc")                                  # DHCP on again
         _key(q, "tab", "tab", "tab")
-        _ui(q, "focus=text:hostname")
+        ui(q, "focus=text:hostname")
         _key(q, "backspace", "backspace")
         _key(q, "ret")
-        _ui(q, "refused=The host name must not be empty.")
+        ui(q, "refused=The host name must not be empty.")
         _key(q, "ret")
-        _ui(q, "press=button:OK")
+        ui(q, "press=button:OK")
         q.type_keys("hv")
         _key(q, "ret")
-        _ui(q, "screen=installer/password")
+        ui(q, "screen=installer/password")
 
         _key(q, "ret")                                  # empty
-        _ui(q, "refused=The password must not be empty.")
+        ui(q, "refused=The password must not be empty.")
         # the message box: a focused title bar in the middle of the screen,
         # and the wizard's title bar gone idle
-        _screen_until(q, "refused-empty", lambda s: check(
+        screen_until(q, "refused-empty", lambda s: check(
             s.pixel(WIN[0] + 500, WIN[1] + 6) == TITLE_IDLE and
             any(s.pixel(x, y) == TITLE_BLUE for x in range(300, 700, 4) for y in range(300, 440)),
             "no message box over the idle wizard"))
         _key(q, "ret")                                  # OK; focus is on "Again"
-        _ui(q, "press=button:OK")
+        ui(q, "press=button:OK")
         _key(q, "up")
-        _ui(q, "focus=text:password")
+        ui(q, "focus=text:password")
         q.type_keys("hunter2")
         _key(q, "tab")
         q.type_keys("hunter3")
         _key(q, "ret")
-        _ui(q, "refused=The two passwords do not match.")
+        ui(q, "refused=The two passwords do not match.")
         _key(q, "ret")                                  # OK; "Again" is emptied
-        _ui(q, "press=button:OK")
+        ui(q, "press=button:OK")
         q.type_keys("hunter2")
         _key(q, "ret")
-        _ui(q, "screen=installer/summary")
-        _ui(q, "summary=disk=ata1 layout=br-abnt2 net=dhcp hostname=hv")
+        ui(q, "screen=installer/summary")
+        ui(q, "summary=disk=ata1 layout=br-abnt2 net=dhcp hostname=hv")
         check("hunter" not in q.text(), "the password appeared on COM1")
 
         def warning(s):
@@ -163,11 +143,11 @@ def _walk(accel):
                        for x in range(CONTENT[0] + 20, CONTENT[0] + 640, 2)
                        if s.pixel(x, y) == ERROR_RED)
             check(reds > 50, f"the erase warning is not drawn in red ({reds} red pixels)")
-        _screen_until(q, "summary", warning)
+        screen_until(q, "summary", warning)
         _key(q, "esc")
-        _ui(q, "screen=installer/password")
+        ui(q, "screen=installer/password")
         _key(q, "ret")                                  # the password was kept
-        _ui(q, "screen=installer/summary")
+        ui(q, "screen=installer/summary")
 
 
 variants(globals(), "installer_keyboard_walk", _walk, ("kvm", "tcg"))
@@ -183,50 +163,50 @@ def _install(accel):
     first-os running and its console reaches its own ready line on COM1."""
     with _start(accel) as q:
         _key(q, "ret")
-        _ui(q, "screen=installer/keyboard")
+        ui(q, "screen=installer/keyboard")
         _key(q, "down")
-        _ui(q, "select=Portuguese (Brazil, ABNT2)")
+        ui(q, "select=Portuguese (Brazil, ABNT2)")
         _key(q, "ret")
-        _ui(q, "screen=installer/disk")
+        ui(q, "screen=installer/disk")
         _key(q, "up")
         q.wait_for(r"ui: select=ata0 .*\(boot disk\)")
         _key(q, "ret")
-        _ui(q, "screen=installer/network")
+        ui(q, "screen=installer/network")
         _key(q, "tab", "tab", "tab")
-        _ui(q, "focus=text:hostname")
+        ui(q, "focus=text:hostname")
         _key(q, "backspace", "backspace")
         q.type_keys("inst1")
         _key(q, "ret")
-        _ui(q, "screen=installer/password")
+        ui(q, "screen=installer/password")
         q.type_keys("s3cret-pw")
         _key(q, "tab")
         q.type_keys("s3cret-pw")
         _key(q, "ret")
-        _ui(q, "summary=disk=ata0 layout=br-abnt2 net=dhcp hostname=inst1")
+        ui(q, "summary=disk=ata0 layout=br-abnt2 net=dhcp hostname=inst1")
         _key(q, "ret")
         q.wait_for(r"ui: refused=hv runs from ata0: installing onto it would overwrite it\.")
         _key(q, "ret")
-        _ui(q, "press=button:OK")
+        ui(q, "press=button:OK")
         _key(q, "esc")
-        _ui(q, "screen=installer/password")
+        ui(q, "screen=installer/password")
         _key(q, "esc")
-        _ui(q, "screen=installer/network")
+        ui(q, "screen=installer/network")
         _key(q, "esc")
-        _ui(q, "screen=installer/disk")
+        ui(q, "screen=installer/disk")
         _key(q, "down")
         q.wait_for(r"ui: select=ata1 ")
         _key(q, "ret")
-        _ui(q, "screen=installer/network")
+        ui(q, "screen=installer/network")
         _key(q, "ret")
-        _ui(q, "screen=installer/password")
+        ui(q, "screen=installer/password")
         _key(q, "ret")                                  # the password was kept
-        _ui(q, "summary=disk=ata1 layout=br-abnt2 net=dhcp hostname=inst1")
+        ui(q, "summary=disk=ata1 layout=br-abnt2 net=dhcp hostname=inst1")
         _key(q, "ret")
-        _ui(q, "install=ata1")
-        _ui(q, "screen=installer/install")
+        ui(q, "install=ata1")
+        ui(q, "screen=installer/install")
         q.wait_for(r"ui: progress=\d+\n")
-        _ui(q, "installed=ata1", 600)
-        _ui(q, "screen=installer/done")
+        ui(q, "installed=ata1", 600)
+        ui(q, "screen=installer/done")
         check("s3cret" not in q.text(), "the password appeared on COM1")
 
     from hvqemu import artifacts_dir
@@ -302,67 +282,30 @@ variants(globals(), "installer_install", _install, ("tcg",))
 test_installer_install_tcg.timeout = 900    # the install, then the first OS booting inside
 
 
-def _mouse(q, dx=0, dy=0, button=None, down=None):
-    events = []
-    if dx:
-        events.append({"type": "rel", "data": {"axis": "x", "value": dx}})
-    if dy:
-        events.append({"type": "rel", "data": {"axis": "y", "value": dy}})
-    if button:
-        events.append({"type": "btn", "data": {"down": down, "button": button}})
-    q.qmp("input-send-event", events=events)
-
-
-def _move(q, dx, dy):
-    """Relative motion in steps: QEMU's PS/2 queue holds a few packets and
-    merges the rest of the motion with the next event, so each step waits
-    until the guest has likely read it."""
-    while dx or dy:
-        sx = max(-100, min(100, dx))
-        sy = max(-100, min(100, dy))
-        _mouse(q, sx, sy)
-        dx -= sx
-        dy -= sy
-        time.sleep(0.05)
-
-
-def _mouse_to(q, x, y):
-    """From anywhere to (x, y): first into the top-left corner, where the
-    cursor stops, then the exact distance."""
-    _move(q, -SCREEN[0], -SCREEN[1])
-    _move(q, x, y)
-
-
-def _click(q, x, y):
-    _mouse_to(q, x, y)
-    _mouse(q, button="left", down=True)
-    _mouse(q, button="left", down=False)
-
-
 def _mouse_walk(accel):
     """Buttons work by mouse click; the window moves by its title bar."""
     with _start(accel, extra_disk=False) as q:
-        _click(q, *NEXT)
-        _ui(q, "click=button:Next")
-        _ui(q, "screen=installer/keyboard")
-        _click(q, *BACK)
-        _ui(q, "click=button:Back")
-        _ui(q, "screen=installer/welcome")
+        click(q, *NEXT)
+        ui(q, "click=button:Next")
+        ui(q, "screen=installer/keyboard")
+        click(q, *BACK)
+        ui(q, "click=button:Back")
+        ui(q, "screen=installer/welcome")
         # drag by the title bar, 60 right and 40 down
-        _mouse_to(q, WIN[0] + 300, WIN[1] + 10)
-        _mouse(q, button="left", down=True)
-        _move(q, 60, 40)
-        _mouse(q, button="left", down=False)
-        _ui(q, f"moved={WIN[0] + 60},{WIN[1] + 40}")
+        mouse_to(q, WIN[0] + 300, WIN[1] + 10)
+        mouse(q, button="left", down=True)
+        move(q, 60, 40)
+        mouse(q, button="left", down=False)
+        ui(q, f"moved={WIN[0] + 60},{WIN[1] + 40}")
 
         def moved(s):
             _title_bar_at(s, WIN[0] + 60, WIN[1] + 40, WIN[2], TITLE_BLUE, "moved title bar")
             check(s.pixel(WIN[0] + 10, WIN[1] + 10) == DESKTOP,
                   f"where the window was: {s.pixel(WIN[0] + 10, WIN[1] + 10)}, want desktop")
-        _screen_until(q, "moved", moved)
+        screen_until(q, "moved", moved)
         # the Next button moved with it
-        _click(q, NEXT[0] + 60, NEXT[1] + 40)
-        _ui(q, "screen=installer/keyboard")
+        click(q, NEXT[0] + 60, NEXT[1] + 40)
+        ui(q, "screen=installer/keyboard")
 
 
 variants(globals(), "installer_mouse", _mouse_walk, ("kvm", "tcg"))
@@ -372,14 +315,14 @@ def _shell(accel):
     """The welcome screen's "Recovery shell" leaves the desktop for the shell."""
     with _start(accel, extra_disk=False) as q:
         _key(q, "left")
-        _ui(q, "focus=button:Recovery shell")
+        ui(q, "focus=button:Recovery shell")
         _key(q, "ret")
-        _ui(q, "quit=shell")
+        ui(q, "quit=shell")
         q.wait_for(r"hv# ", 30)
         q.send("uptime\r")
         q.wait_for(r"up \d+\.\d+ s \(clock calibrated", 30)
         # the shell's screen: the desktop is gone (the console's colours)
-        _screen_until(q, "shell", lambda s: check(
+        screen_until(q, "shell", lambda s: check(
             s.pixel(600, 500) == (0x12, 0x16, 0x1E),
             f"the screen still shows the desktop: {s.pixel(600, 500)}"))
 

@@ -6,9 +6,9 @@ refusals.  The figures themselves are bench/gui.py's."""
 
 import re
 
-from hvqemu import Qemu, boot_entry, check, require_image, variants
+from hvqemu import Qemu, check, require_image, variants
+from vmcases import run, to_shell
 
-PROMPT = r"(?m)^hv# "
 LINE_RE = (r"guibench: full-screen (\d+)x(\d+)x(\d+): (\d+) frames in (\d+) ms = "
            r"(\d+)\.(\d) fps; drag: (\d+) frames in (\d+) ms = (\d+)\.(\d) fps")
 USAGE = "usage: guibench [frames, 1-1000]"
@@ -17,24 +17,7 @@ DESKTOP = (0x1E, 0x3A, 0x5C)        # the desktop's (gui/theme.h)
 
 
 def _shell(accel, extra_args=()):
-    q = Qemu(require_image(), accel=accel, smp=1, mem=512, extra_args=extra_args)
-    try:
-        boot_entry(q, 1)
-        q.wait_for(r"hv: shell ready", 300)
-        q.wait_for(PROMPT, 120)
-    except BaseException:
-        q.kill()
-        raise
-    return q
-
-
-def run(q, cmd, limit=300):
-    """Type cmd + Enter on COM1; what it printed up to the next prompt."""
-    start = q.cursor
-    q.send_slow(cmd + "\r", gap=0.02)
-    end = q.wait_for(PROMPT, limit).start()
-    out = q.text()[start:end]
-    return out.split(cmd, 1)[1] if cmd in out else out
+    return to_shell(Qemu(require_image(), accel=accel, smp=1, mem=512, extra_args=extra_args))
 
 
 def _guibench(accel):

@@ -11,7 +11,7 @@ import datetime
 import re
 import time
 
-from hvqemu import check
+from hvqemu import boot_entry, check
 
 PROMPT = r"hv# "
 
@@ -31,6 +31,19 @@ def run(q, cmd, limit=60, prompt=PROMPT):
     end = q.wait_for(prompt, limit).start()
     out = q.text()[start:end]
     return out.split(cmd, 1)[1] if cmd in out else out
+
+
+def to_shell(m, entry=1):
+    """A started machine (Qemu or Bochs) booted from menu entry `entry` to
+    the recovery shell's prompt; killed if it does not get there."""
+    try:
+        boot_entry(m, entry)
+        m.wait_for(r"hv: shell ready", 300)
+        m.wait_for(HOST_PROMPT, 120)
+    except BaseException:
+        m.kill()
+        raise
+    return m
 
 
 def start_and_wait_stop(q, name, limit=60):
