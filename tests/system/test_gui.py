@@ -27,14 +27,14 @@ NEXT = (CONTENT[0] + 656 - 20 - 55, CONTENT[1] + 442 - 20 - 16)    # centre of N
 BACK = (NEXT[0] - 122, NEXT[1])
 
 
-def _start(accel, extra_disk=True):
+def _start(accel, extra_disk=True, target_mib=512):
     args = []
     if extra_disk:
         # a blank second disk as the install target (sparse, private to the test)
         from hvqemu import artifacts_dir
         target = artifacts_dir() / "target.img"
         with open(target, "wb") as f:
-            f.truncate(512 << 20)
+            f.truncate(target_mib << 20)
         args = ["-drive", f"file={target},format=raw,if=ide,index=1"]
     q = Qemu(require_image(), accel=accel, mem=512, extra_args=args)
     try:
@@ -44,6 +44,23 @@ def _start(accel, extra_disk=True):
         q.kill()
         raise
     return q
+
+
+def test_installer_small_disk_tcg():
+    """A target disk too small for hv is refused in words, nothing written."""
+    with _start("tcg", target_mib=64) as q:
+        _key(q, "ret")
+        ui(q, "screen=installer/keyboard")
+        _key(q, "ret")
+        ui(q, "screen=installer/disk")
+        _key(q, "ret")                  # the small disk is the one preselected
+        ui(q, "refused=The disk ata1 is too small: hv needs at least 256 MiB.")
+        _key(q, "ret")
+        ui(q, "press=button:OK")
+        check("hv: install:" not in q.text(), "an install started on the small disk")
+    from hvqemu import artifacts_dir
+    data = (artifacts_dir() / "target.img").read_bytes()
+    check(data.count(0) == len(data), "the small disk was written to")
 
 
 def _title_bar_at(s, x, y, w, color, what):
