@@ -24,10 +24,11 @@ enum {
     ID_TAB_HOST = 1, ID_TAB_VMS, ID_TAB_SETTINGS, ID_TAB_LOGS, ID_TAB_LOCK, ID_TAB_SHELL,
     ID_UNLOCK = 20, ID_PASSWORD,
     ID_VMLIST = 30, ID_VM_START, ID_VM_SHUTDOWN, ID_VM_STOP, ID_VM_RESET, ID_VM_CONSOLE, ID_VM_HEAD,
-    ID_DHCP = 40, ID_ADDR, ID_GW, ID_DNS, ID_HOST, ID_LAYOUT, ID_DESKTOP, ID_SAVE, ID_CHPW,
+    ID_DHCP = 40, ID_ADDR, ID_GW, ID_DNS, ID_HOST, ID_DESKTOP, ID_SAVE, ID_CHPW,
     ID_REBOOT, ID_POWEROFF,
     ID_PW_OLD = 60, ID_PW_NEW, ID_PW_AGAIN, ID_PW_OK, ID_PW_CANCEL,
     ID_LOGVIEW = 70,
+    ID_LAYOUT = 80,                     /* keyboard layout radios: ID_LAYOUT + enum hvcfg_keyboard */
     ID_INFO = 100,                      /* host panel rows: ID_INFO + n */
 };
 

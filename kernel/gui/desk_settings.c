@@ -9,6 +9,7 @@
 #include "gui/msgbox.h"
 #include "gui/uilog.h"
 #include "lib/hvcfg.h"
+#include "lib/kprintf.h"
 #include "lib/string.h"
 
 static const char *const layout_names[HVCFG_KBD_COUNT] = {
@@ -34,15 +35,16 @@ void desk_settings_build(struct desk *d)
     desk_field(d, ID_HOST, y += DROW, "Host name:", "hostname", s->hostname);
     y += DROW;
     desk_label(d, 0, DM, y + 4, 160, 20, "Keyboard:");
-    w = win_add(d->win, WK_LIST, ID_LAYOUT, rect_make(DM + 170, y, 280, 46), "");
-    if (w) {
-        strlcpy(w->name, "layouts", sizeof(w->name));
-        for (int i = 0; i < HVCFG_KBD_COUNT; i++)
-            strlcpy(w->items[i], layout_names[i], LIST_ITEM_MAX);
-        w->count = HVCFG_KBD_COUNT;
-        w->value = s->layout >= 0 && s->layout < HVCFG_KBD_COUNT ? s->layout : 0;
+    for (int i = 0; i < HVCFG_KBD_COUNT; i++) {
+        w = win_add(d->win, WK_RADIO, ID_LAYOUT + i, rect_make(DM + 170, y + 24 * i, 300, 22),
+                    layout_names[i]);
+        if (!w)
+            continue;
+        w->value = 1;                   /* one group: one layout */
+        w->checked = i == (s->layout >= 0 && s->layout < HVCFG_KBD_COUNT ? s->layout : 0);
+        ksnprintf(w->name, sizeof(w->name), "layout-%s", hvcfg_keyboard_name((uint32_t)i));
     }
-    y += 52;
+    y += 24 * HVCFG_KBD_COUNT + 4;
     w = win_add(d->win, WK_CHECK, ID_DESKTOP, rect_make(DM, y, c.w - 2 * DM, 24),
                 "Desktop after boot (off: headless, network only)");
     if (w) {
@@ -71,8 +73,9 @@ static void save(struct desk *d)
         s.dhcp = w->checked;
     if ((w = win_find(d->win, ID_DESKTOP)))
         s.desktop = w->checked;
-    if ((w = win_find(d->win, ID_LAYOUT)) && w->value >= 0)
-        s.layout = w->value;
+    for (int i = 0; i < HVCFG_KBD_COUNT; i++)
+        if ((w = win_find(d->win, ID_LAYOUT + i)) && w->checked)
+            s.layout = i;
     text_of(d, ID_ADDR, s.address, sizeof(s.address));
     text_of(d, ID_GW, s.gateway, sizeof(s.gateway));
     text_of(d, ID_DNS, s.dns, sizeof(s.dns));

@@ -10,7 +10,7 @@
 const char *widget_kind_name(enum widget_kind k)
 {
     static const char *const names[] = { "label", "button", "text", "list", "check", "progress",
-                                          "view" };
+                                          "view", "radio" };
     return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "widget";
 }
 
@@ -22,7 +22,7 @@ bool widget_printable(int key)
 bool widget_focusable(const struct widget *w)
 {
     return w->kind == WK_BUTTON || w->kind == WK_TEXT || w->kind == WK_LIST ||
-           w->kind == WK_CHECK || w->kind == WK_VIEW;
+           w->kind == WK_CHECK || w->kind == WK_VIEW || w->kind == WK_RADIO;
 }
 
 void widget_set_text(struct widget *w, const char *s)
@@ -110,6 +110,28 @@ static void paint_check(const struct widget *w, const struct canvas *c, const st
     if (w->checked)
         gfx_fill(c, rect_make(6, by + 4, box - 8, box - 8), TH_TEXT);
     gfx_text(c, f, box + 10, (c->h - face_height(f)) / 2, w->text, TH_TEXT);
+}
+
+/* A round mark, drawn as rows of a disc (integer only). */
+static void disc(const struct canvas *c, int cx, int cy, int r, uint32_t color)
+{
+    for (int dy = -r; dy <= r; dy++) {
+        int dx = 0;
+        while ((dx + 1) * (dx + 1) + dy * dy <= r * r)
+            dx++;
+        gfx_fill(c, rect_make(cx - dx, cy + dy, 2 * dx + 1, 1), color);
+    }
+}
+
+static void paint_radio(const struct widget *w, const struct canvas *c, const struct face *f,
+                        bool focused)
+{
+    int cx = 10, cy = c->h / 2;
+    disc(c, cx, cy, 8, focused ? TH_FOCUS : TH_BORDER);
+    disc(c, cx, cy, focused ? 6 : 7, TH_FIELD);
+    if (w->checked)
+        disc(c, cx, cy, 4, TH_TEXT);
+    gfx_text(c, f, 26, (c->h - face_height(f)) / 2, w->text, TH_TEXT);
 }
 
 static void paint_progress(const struct widget *w, const struct canvas *c, const struct face *f)
@@ -222,6 +244,7 @@ void widget_paint(const struct widget *w, const struct canvas *content,
     case WK_TEXT:     paint_text(w, &c, face, focused); break;
     case WK_LIST:     paint_list(w, &c, face, focused); break;
     case WK_CHECK:    paint_check(w, &c, face, focused); break;
+    case WK_RADIO:    paint_radio(w, &c, face, focused); break;
     case WK_PROGRESS: paint_progress(w, &c, face); break;
     case WK_VIEW:     paint_view(w, &c, face, focused); break;
     }

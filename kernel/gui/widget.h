@@ -8,7 +8,8 @@
 #include <stdint.h>
 #include "gui/gfx.h"
 
-enum widget_kind { WK_LABEL, WK_BUTTON, WK_TEXT, WK_LIST, WK_CHECK, WK_PROGRESS, WK_VIEW };
+enum widget_kind { WK_LABEL, WK_BUTTON, WK_TEXT, WK_LIST, WK_CHECK, WK_PROGRESS, WK_VIEW,
+                   WK_RADIO };
 
 #define WIDGET_TEXT_MAX 400         /* a label's text */
 #define WIDGET_INPUT_MAX 96         /* what a text field takes */
@@ -26,7 +27,8 @@ struct widget {
     bool big;                       /* label in the large face */
     bool dirty;                     /* needs painting */
     uint32_t color;                 /* label text colour, 0 for the default */
-    int value;                      /* progress percent; list selection (-1 none) */
+    int value;                      /* progress percent; list selection (-1 none);
+                                     * radio: its group (one checked per group) */
     int cursor;                     /* text field: insertion point */
     int count, top;                 /* list: rows, and the first row shown;
                                      * view: rows scrolled back from the end */

@@ -90,6 +90,16 @@ void win_activate(struct window *win, struct widget *w, const char *how)
     if (w->kind == WK_CHECK) {
         w->checked = !w->checked;
         w->dirty = true;
+    } else if (w->kind == WK_RADIO) {
+        for (int i = 0; i < win->n; i++) {
+            struct widget *o = &win->w[i];
+            if (o->kind == WK_RADIO && o->value == w->value && o != w && o->checked) {
+                o->checked = false;
+                o->dirty = true;
+            }
+        }
+        w->checked = true;
+        w->dirty = true;
     } else if (w->kind != WK_BUTTON && w->kind != WK_LIST) {
         return;
     }
@@ -132,7 +142,7 @@ void win_key(struct window *win, int key)
         focus_step(win, -1);
         break;
     case ' ':
-        if (f && (f->kind == WK_BUTTON || f->kind == WK_CHECK))
+        if (f && (f->kind == WK_BUTTON || f->kind == WK_CHECK || f->kind == WK_RADIO))
             win_activate(win, f, "press");
         break;
     case KEY_ENTER:

@@ -175,8 +175,9 @@ def refused(q, press, what, word):
 
 def test_desktop_settings_persist_tcg():
     """Settings by mouse and keyboard: an empty host name and a bad address
-    are refused in words; a static address and a new host name are saved to
-    HV.CFG, and after Reboot (confirmed) hv comes up with them."""
+    are refused in words; a static address, a new host name and the ABNT2
+    layout (applied at once) are saved to HV.CFG, and after Reboot
+    (confirmed) hv comes up with them."""
     img = image_with("desk-settings", "desktop = on\n")
     nic = ["-nic", "user,model=e1000"]
     with start(img, writable=True, extra_args=nic) as q:
@@ -191,8 +192,11 @@ def test_desktop_settings_persist_tcg():
         refused(q, "Save", "settings", "address")
         fill(q, "address", "10.0.2.50/24")
         fill(q, "gateway", "10.0.2.2")
+        click(q, at(q, "radio:layout-br-abnt2"))
+        ui(q, "click=radio:layout-br-abnt2")
         click(q, button(q, "Save"))
         ui(q, "settings=saved")
+        check("hv: keyboard: br-abnt2" in q.text(), "the layout chosen did not apply at once")
         answer(q, "OK")
         click(q, button(q, "Reboot"))
         m = q.wait_for(r"ui: message=(.*)\r?\n")
@@ -201,10 +205,10 @@ def test_desktop_settings_persist_tcg():
         m = q.wait_for(r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n", q.boot_timeout)
         check(m.group(1) == "10.0.2.50", f"after the reboot ip={m.group(1)}, want the static 10.0.2.50")
         ui(q, "window=hv - desk-renamed")
-        ui(q, "screen=desk/lock")
+        unlock(q)                       # on ABNT2 now: letters and '-' are where US has them
     cfg = hv_cfg(img)
     want = {"hostname": "desk-renamed", "net.mode": "static", "net.address": "10.0.2.50/24",
-            "net.gateway": "10.0.2.2", "desktop": "on"}
+            "net.gateway": "10.0.2.2", "desktop": "on", "keyboard": "br-abnt2"}
     for k, v in want.items():
         check(cfg.get(k) == v, f"HV.CFG {k} = {cfg.get(k)!r}, want {v!r}")
     check(cfg.get("admin.password", "").startswith("pbkdf2-sha256$"),

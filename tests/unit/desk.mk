@@ -5,4 +5,4 @@ desk_SRCS := tests/unit/test_desk.c tests/unit/gui_fake.c tests/unit/host_kstr.c
             kernel/gui/inst_check.c kernel/gui/desk.c kernel/gui/desk_lock.c \
             kernel/gui/desk_info.c kernel/gui/desk_vms.c kernel/gui/desk_console.c \
             kernel/gui/desk_settings.c kernel/gui/desk_password.c kernel/gui/desk_logs.c \
-            kernel/gui/desk_text.c
+            kernel/gui/desk_text.c kernel/lib/hvcfg.c

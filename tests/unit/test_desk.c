@@ -253,7 +253,7 @@ static void press(struct wm *wm, const char *name)
     struct widget *w = named(win, name);
     assert_non_null(w);
     win_focus(win, w);
-    wm_key(wm, w->kind == WK_CHECK ? ' ' : KEY_ENTER);
+    wm_key(wm, w->kind == WK_CHECK || w->kind == WK_RADIO ? ' ' : KEY_ENTER);
     wm_compose(wm);
 }
 
@@ -683,9 +683,10 @@ static void test_settings(void **state)
     assert_int_equal(saves, 0);
     /* right: saved, with the layout and the desktop box */
     set_field(wm, "dns", "10.0.0.53");
-    win_focus(win, named(win, "layouts"));
-    wm_key(wm, KEY_DOWN);
-    assert_true(fake_log_has("ui: select=Portuguese (Brazil, ABNT2)"));
+    assert_true(named(win, "layout-us")->checked);
+    press(wm, "layout-br-abnt2");
+    assert_true(fake_log_has("ui: press=radio:layout-br-abnt2"));
+    assert_false(named(win, "layout-us")->checked);     /* one of the group */
     press(wm, "desktop");
     fake_reset();
     press(wm, "Save");
@@ -712,7 +713,8 @@ static void test_settings(void **state)
     press(wm, "Settings");
     win = wm_top(wm);
     assert_string_equal(named(win, "hostname")->text, "box-2");
-    assert_int_equal(named(win, "layouts")->value, HVCFG_KBD_BR_ABNT2);
+    assert_true(named(win, "layout-br-abnt2")->checked);
+    assert_false(named(win, "layout-us")->checked);
     finish(d, wm);
 }
 

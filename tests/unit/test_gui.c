@@ -251,6 +251,47 @@ static void test_click_button_and_list(void **state)
     fake_wm_free(wm);
 }
 
+/* Radio buttons: one checked per group, by click or Space; other groups
+ * keep theirs; the mark is painted. */
+static void test_radio_groups(void **state)
+{
+    (void)state;
+    struct wm *wm = fake_wm(400, 300);
+    memset(actions, 0, sizeof(actions));
+    struct window *win = wm_open(wm, rect_make(20, 20, 300, 200), "Radios");
+    win->on_action = on_action;
+    struct widget *a = win_add(win, WK_RADIO, 1, rect_make(8, 8, 200, 22), "US");
+    struct widget *b = win_add(win, WK_RADIO, 2, rect_make(8, 32, 200, 22), "ABNT2");
+    struct widget *x = win_add(win, WK_RADIO, 3, rect_make(8, 60, 200, 22), "On");
+    a->value = b->value = 1;
+    x->value = 2;
+    a->checked = x->checked = true;
+    wm_compose(wm);
+    assert_true(widget_focusable(b));
+    struct rect c = win_content(win);
+    int bx = win->r.x + c.x + 8 + 10, by = win->r.y + c.y + 32 + 11;
+    /* the centre of b's mark, in the window's own buffer (the cursor is
+     * drawn over the screen's copy) */
+    uint32_t *mark = &win->buf.px[(c.y + 32 + 11) * win->buf.stride + c.x + 8 + 10];
+    assert_int_equal(*mark, TH_FIELD);
+    mouse_to(wm, bx, by, MOUSE_LEFT);
+    mouse_to(wm, bx, by, 0);
+    wm_compose(wm);
+    assert_true(fake_log_has("ui: click=radio:ABNT2"));
+    assert_int_equal(actions[2], 1);
+    assert_true(b->checked);
+    assert_false(a->checked);
+    assert_true(x->checked);                    /* another group */
+    assert_int_equal(*mark, TH_TEXT);
+    win_focus(win, a);
+    wm_key(wm, ' ');
+    assert_true(a->checked);
+    assert_false(b->checked);
+    wm_key(wm, ' ');                            /* again: stays chosen */
+    assert_true(a->checked);
+    fake_wm_free(wm);
+}
+
 static void test_drag_raise_and_zorder(void **state)
 {
     (void)state;
@@ -448,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_log_buttons),
         cmocka_unit_test(test_msgbox_ask_and_dismiss),
         cmocka_unit_test(test_latin1_and_key_hook),
+        cmocka_unit_test(test_radio_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
