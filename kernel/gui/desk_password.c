@@ -6,7 +6,6 @@
 #include "gui/uilog.h"
 #include "lib/string.h"
 
-#define PW_MIN 8
 
 void desk_password_build(struct desk *d)
 {
@@ -46,7 +45,7 @@ static void change(struct desk *d)
                   *e = win_find(d->win, ID_PW_AGAIN);
     if (!a || !b || !e)
         return;
-    const char *why = gui_check_new_password(b->text, e->text, PW_MIN);
+    const char *why = gui_check_new_password(b->text, e->text, GUI_PASSWORD_MIN);
     if (why) {
         refuse(d, why, ID_PW_NEW);
         return;

@@ -99,5 +99,5 @@ const char *gui_check_new_password(const char *a, const char *b, unsigned min_le
 
 const char *installer_check_password(const char *a, const char *b)
 {
-    return gui_check_new_password(a, b, 1);
+    return gui_check_new_password(a, b, GUI_PASSWORD_MIN);
 }

@@ -11,6 +11,9 @@
 
 #define INST_MAX_DISKS 16
 #define INST_MIN_BYTES (256ull << 20)     /* what hv's own image takes */
+/* The admin password guards the whole host: one length for the wizard and
+ * the desktop's password change. */
+#define GUI_PASSWORD_MIN 8
 
 struct inst_disk {
     char name[12];              /* "ata0" */

@@ -182,15 +182,22 @@ static void test_password_refusals(void **state)
     assert_true(fake_log_has("ui: refused=The password must not be empty."));
     keys(wm, "\n");
     win_focus(ins.win, win_find(ins.win, 9));
-    keys(wm, "secret\tsecreT\n");
+    keys(wm, "secret\tsecret\n");                        /* 6 characters */
+    assert_true(fake_log_has("ui: refused=The password must be at least 8 characters long."));
+    assert_int_equal(ins.step, INST_PASSWORD);
+    keys(wm, "\n");
+    win_focus(ins.win, win_find(ins.win, 9));              /* the first field */
+    widget_set_text(win_find(ins.win, 9), "");
+    widget_set_text(win_find(ins.win, 10), "");
+    keys(wm, "secret-pw\tsecret-pW\n");
     assert_true(fake_log_has("ui: refused=The two passwords do not match."));
     assert_int_equal(ins.step, INST_PASSWORD);
     assert_null(strstr(fake_log, "secret"));               /* never logged */
     keys(wm, "\n");                                        /* box closed, focus on "again" */
     assert_true(fake_log_has("ui: focus=text:password again"));
-    keys(wm, "secret\n");
+    keys(wm, "secret-pw\n");
     assert_int_equal(ins.step, INST_SUMMARY);
-    assert_string_equal(ins.c.password, "secret");
+    assert_string_equal(ins.c.password, "secret-pw");
     assert_true(fake_log_has("ui: screen=installer/summary"));
     assert_true(fake_log_has("ui: summary=disk=ata1 layout=us net=dhcp hostname=hv"));
     fake_wm_free(wm);
@@ -201,7 +208,7 @@ static void test_summary_and_mouse(void **state)
     (void)state;
     use_be = 0;
     struct wm *wm = to_step(INST_PASSWORD);
-    keys(wm, "pw\tpw\n");
+    keys(wm, "password\tpassword\n");
     assert_int_equal(ins.step, INST_SUMMARY);
     /* the warning names the disk, in the error colour */
     int warned = 0;
@@ -237,7 +244,7 @@ static struct wm *to_install(const int *steps)
     begin_refusal = 0;
     begun = 0;
     struct wm *wm = to_step(INST_PASSWORD);
-    keys(wm, "pw\tpw\n");
+    keys(wm, "password\tpassword\n");
     assert_int_equal(ins.step, INST_SUMMARY);
     return wm;
 }
@@ -251,7 +258,7 @@ static void test_install_progress_and_done(void **state)
     keys(wm, "\n");
     assert_int_equal(begun, 1);
     assert_string_equal(begun_disk, "ata1");
-    assert_string_equal(begun_password, "pw");
+    assert_string_equal(begun_password, "password");
     assert_true(fake_log_has("ui: install=ata1"));
     assert_true(fake_log_has("ui: screen=installer/install"));
     assert_null(win_find(ins.win, 1));                     /* no going back while writing */
@@ -339,7 +346,9 @@ static void test_checks(void **state)
     assert_non_null(installer_check_network(&c));
     assert_non_null(installer_check_password("", ""));
     assert_non_null(installer_check_password("a", "b"));
-    assert_null(installer_check_password("a", "a"));
+    assert_non_null(installer_check_password("a", "a"));            /* short */
+    assert_non_null(installer_check_password("1234567", "1234567"));
+    assert_null(installer_check_password("12345678", "12345678"));
 }
 
 static void test_config_text(void **state)
