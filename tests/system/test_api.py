@@ -15,7 +15,8 @@ import threading
 import time
 from pathlib import Path
 
-from hvqemu import free_port, Qemu, artifacts_dir, boot_entry, check, require_manual_image, timeout
+from hvqemu import (free_port, Qemu, artifacts_dir, boot_entry, check, exclusive,
+                    require_manual_image, timeout)
 
 SVM_CPU = "qemu64,+svm,+npt"
 READY_IP_RE = r"hv: ready mode=hypervisor cpus=\d+ memory=\d+MiB ip=(\S+)\r?\n"
@@ -352,6 +353,7 @@ def test_api_vms_tcg():
         check_error(request(hv, "POST", "/api/v1/vms/spin/stop"), 409, "stop of a stopped VM")
 
 
+@exclusive            # the slowloris and idle cut-offs are timed in wall-clock seconds
 @timeout(420)
 def test_api_load_tcg():
     """100 concurrent connections each get their answer; a slowloris client
