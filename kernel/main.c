@@ -193,7 +193,7 @@ _Noreturn void kmain(uint32_t bootinfo_pa)
     if (bi.boot_mode == HV_MODE_HYPERVISOR)
         vmm_autostart();
     if (bi.boot_mode == HV_MODE_INSTALLER)
-        gui_installer_run(&bi, config.hostname);    /* returns for the recovery shell */
+        gui_installer_run();    /* returns for the recovery shell */
     else if (bi.boot_mode == HV_MODE_HYPERVISOR && config.desktop == HVCFG_DESKTOP_ON &&
              gui_desktop_run() == 0)
         ;                       /* the user unlocked it and chose the shell */

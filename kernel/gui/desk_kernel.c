@@ -221,14 +221,12 @@ static int save_settings(void *ctx, const struct desk_settings *s, char *why, un
     }
     /* What applies at once: the layout. The rest is read at boot. */
     kbd_set_layout((unsigned)s->layout);
-    char text[HVCFG_LINE_MAX * 8];
+    /* What Settings shows next: the file as saved (static: as large as
+     * HV.CFG may be, and only the desktop's loop calls this). */
+    static char text[BOOTCFG_MAX];
     size_t n = 0;
-    if (bootcfg_read(text, sizeof(text), &n) == 0) {
-        char pw[sizeof(cfg->admin_password)];
-        strlcpy(pw, cfg->admin_password, sizeof(pw));
+    if (bootcfg_read(text, sizeof(text), &n) == 0)
         hvcfg_parse(text, n, cfg, NULL, NULL);
-        strlcpy(cfg->admin_password, pw, sizeof(pw));
-    }
     kprintf("hv: settings saved to HV.CFG (host name %s, network %s, keyboard %s, desktop %s)\n",
             s->hostname, s->dhcp ? "dhcp" : s->address, hvcfg_keyboard_name((uint32_t)s->layout),
             s->desktop ? "on" : "off");

@@ -15,7 +15,7 @@ const struct hv_framebuffer *gui_framebuffer(void);
 /* Runs the installer wizard on the screen with keyboard and mouse until the
  * user leaves it for the recovery shell (returns 0), or returns a negative
  * code at once, after saying why, when there is no usable framebuffer. */
-int gui_installer_run(const struct hv_bootinfo *bi, const char *hostname);
+int gui_installer_run(void);
 
 /* Runs the configuration interface (hypervisor mode) until the user leaves
  * it for the recovery shell (0), or returns a negative code at once, after

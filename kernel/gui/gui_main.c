@@ -23,9 +23,7 @@
 #include "gui/wm.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
-#include "lib/log.h"
 #include "lib/string.h"
-#include "mm/vm.h"
 
 #define ESC_ROUNDS 3            /* loop rounds (>= timer ticks) a lone ESC waits */
 
@@ -170,11 +168,10 @@ static bool ins_done(void *ctx) { return ((struct installer *)ctx)->quit; }
 static bool ins_busy(void *ctx) { return ((struct installer *)ctx)->installing; }
 static void ins_tick(void *ctx) { installer_tick(ctx); }
 
-int gui_installer_run(const struct hv_bootinfo *bi, const char *hostname)
+int gui_installer_run(void)
 {
-    (void)bi;
     char banner[96];
-    ksnprintf(banner, sizeof(banner), "hv %s installer   %s", HV_VERSION, hostname);
+    ksnprintf(banner, sizeof(banner), "hv %s installer   %s", HV_VERSION, cfg.hostname);
     struct wm *wm = open_desktop(banner);
     if (!wm)
         return -E_INVAL;
@@ -182,7 +179,7 @@ int gui_installer_run(const struct hv_bootinfo *bi, const char *hostname)
     int n = collect_disks(disks, boot.boot_part_lba);
     kprintf("hv: gui: installer: %u disks\n", (unsigned)n);
     const struct inst_backend *be = inst_disk_backend(boot.boot_part_lba);
-    if (!installer_start(&ins, wm, disks, n, hostname, be)) {
+    if (!installer_start(&ins, wm, disks, n, cfg.hostname, be)) {
         close_desktop(wm, "installer");
         kprintf("hv: gui: not enough memory for the installer\n");
         return -E_NOMEM;

@@ -49,7 +49,9 @@ static bool read_password(char *buf, size_t size)
             kprintf("^C\n");
             return false;
         }
-        if ((c == 0x08 || c == 0x7F) && len > 0) {
+        if (c == 0x1B) {
+            shell_skip_escape();
+        } else if ((c == 0x08 || c == 0x7F) && len > 0) {
             len--;
             console_write("\b \b", 3);
         } else if (c >= 0x20 && c != 0x7F && len + 1 < size) {

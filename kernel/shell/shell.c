@@ -94,8 +94,7 @@ int shell_getc(void)
     }
 }
 
-/* Swallow the rest of an ANSI escape sequence (arrows have no use here). */
-static void skip_escape(void)
+void shell_skip_escape(void)
 {
     int c = shell_getc();
     if (c != '[' && c != 'O')
@@ -133,7 +132,7 @@ static bool read_line(char *buf, size_t size)
             for (; len > 0; len--)
                 echo("\b \b");
         } else if (c == 0x1B) {
-            skip_escape();
+            shell_skip_escape();
         } else if (c >= 0x20 && c < 0x7F && len + 1 < size) {
             char ch = (char)c;
             buf[len++] = ch;

@@ -14,6 +14,9 @@ int shell_split(char *line, char **argv, int max);
 
 /* A console key; while waiting, the ACPI power button powers off. */
 int shell_getc(void);
+/* After an ESC: swallow the rest of an ANSI escape sequence (arrows and
+ * the like have no use in a line of text or a password). */
+void shell_skip_escape(void);
 
 void cmd_mem(int argc, char **argv);
 void cmd_desktop(int argc, char **argv);     /* login.c */
